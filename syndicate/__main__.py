@@ -1,0 +1,5 @@
+"""``python -m syndicate`` runs the CLI."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,192 @@
+"""The ``syndicate`` command: thin click wrappers around the library."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from typing import Any, Sequence
+
+import click
+import duckdb
+
+from . import __version__
+from .errors import SyndicateError
+from .pipeline import STATUS_WITH_ERRORS, ScanSummary, scan
+from .query import copies
+from .settings import Settings
+from .store import DEFAULT_DB, Store
+
+EXIT_WITH_ERRORS = 3
+"""Exit status of a scan that completed but could not read some inputs (see the errors table)."""
+
+db_option = click.option(
+    "--db",
+    default=DEFAULT_DB,
+    show_default=True,
+    envvar="SYNDICATE_DB",
+    show_envvar=True,
+    type=click.Path(dir_okay=False),
+    help="DuckDB database file.",
+)
+
+
+class _Group(click.Group):
+    """Turns a SyndicateError into one line on stderr and its exit status, no traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SyndicateError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="syndicate")
+def cli() -> None:
+    """Find syndicated copies of news articles in crawled pages; ask about them in SQL."""
+
+
+@cli.command("scan")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@db_option
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Extraction processes [default: CPU count].")
+@click.option("--batch-size", type=click.IntRange(min=1), default=256, show_default=True, help="Pages stored per transaction.")
+@click.option("--shingle-size", type=click.IntRange(min=1), default=None, help="Words per shingle [default: 5].")
+@click.option("--num-perm", type=click.IntRange(min=2), default=None, help="MinHash permutations [default: 128].")
+@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=None, help="Jaccard similarity of a duplicate [default: 0.5].")
+@click.option("--containment", type=click.FloatRange(0, 1, min_open=True), default=None, help="Share of the shorter article found in the longer one for a partial copy [default: 0.8].")
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+def scan_command(
+    paths: Sequence[str], db: str, workers: int | None, batch_size: int, shingle_size: int | None,
+    num_perm: int | None, threshold: float | None, containment: float | None, quiet: bool,
+) -> None:
+    """Scan crawled pages (folders of .html/.html.gz, .jsonl exports) into the database.
+
+    Pages already stored with the same bytes are skipped; new pages are matched
+    against everything stored before. Exit status 3: the scan completed but some
+    inputs could not be read (listed in the errors table).
+    """
+    overrides = {
+        k: v
+        for k, v in dict(shingle_size=shingle_size, num_perm=num_perm, threshold=threshold, containment=containment).items()
+        if v is not None
+    }
+    settings = _requested_settings(db, overrides)
+    summary = scan(paths, db, settings=settings, workers=workers, batch_size=batch_size)
+    if not quiet:
+        _print_errors(summary)
+        click.echo(summary.line())
+    if summary.status == STATUS_WITH_ERRORS:
+        click.get_current_context().exit(EXIT_WITH_ERRORS)
+
+
+def _requested_settings(db: str, overrides: dict[str, Any]) -> Settings | None:
+    """Settings with the user's overrides applied to the stored (or default) ones."""
+    if not overrides:
+        return None
+    import os
+
+    base = Settings()
+    if os.path.exists(db):
+        with Store.open(db) as store:
+            base = store.settings
+    return base.replace(**overrides)
+
+
+def _print_errors(summary: ScanSummary) -> None:
+    shown = summary.errors[:20]
+    for e in shown:
+        where = f"{e.source} {e.record}".strip()
+        click.echo(f"skipped {where}: {e.reason}", err=True)
+    if len(summary.errors) > len(shown):
+        click.echo(f"... and {len(summary.errors) - len(shown)} more (SELECT * FROM errors WHERE run_id = {summary.run_id})", err=True)
+
+
+@cli.command("sql")
+@click.argument("query")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def sql_command(query: str, db: str, fmt: str) -> None:
+    """Run a read-only SQL query against the database and print the result."""
+    with Store.open(db, read_only=True) as store:
+        try:
+            result = store.con.execute(query)
+        except duckdb.Error as exc:
+            raise SyndicateError(f"SQL error: {str(exc).splitlines()[0]}") from None
+        if result.description is None:
+            return
+        columns = [d[0] for d in result.description]
+        rows = result.fetchall()
+    click.echo(format_rows(columns, rows, fmt), nl=False)
+
+
+@cli.command("copies")
+@click.argument("url")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def copies_command(url: str, db: str, fmt: str) -> None:
+    """List the pages that carry the same article as URL, with similarity."""
+    with Store.open(db, read_only=True) as store:
+        found = copies(store, url)
+    if not found:
+        click.echo(f"no other page carries the article of {url}", err=True)
+        return
+    columns = ["url", "domain", "published_at", "similarity", "containment", "kind", "origin"]
+    rows = [
+        (c.url, c.domain, c.published_at, c.similarity, c.containment, c.kind or "via cluster", "origin" if c.is_origin else "")
+        for c in found
+    ]
+    click.echo(format_rows(columns, rows, fmt, max_width=None), nl=False)
+
+
+def _cell(value: Any, width: int | None = 60) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        text = f"{value:.3f}"
+    elif isinstance(value, datetime):
+        text = value.isoformat(sep=" ", timespec="minutes")
+    else:
+        text = " ".join(str(value).split())
+    if width is not None and len(text) > width:
+        text = text[: width - 1] + "…"
+    return text
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray)):
+        return value.hex()
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, max_width: int | None = 80) -> str:
+    """Rows as an aligned text table (long cells cut at ``max_width``), CSV or JSON (a list of objects)."""
+    if fmt == "json":
+        return json.dumps([{c: _json_value(v) for c, v in zip(columns, row)} for row in rows], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([["" if v is None else _json_value(v) for v in row] for row in rows])
+        return out.getvalue()
+    cells = [[_cell(v, max_width) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="syndicate")

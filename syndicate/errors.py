@@ -1,0 +1,27 @@
+"""Errors a user can cause, each with a message that says what to do."""
+
+from __future__ import annotations
+
+
+class SyndicateError(Exception):
+    """Base class: the CLI prints the message as one line and exits non-zero."""
+
+    exit_code = 2
+
+
+class SettingsMismatchError(SyndicateError):
+    """The database was built with other fingerprint settings."""
+
+
+class DatabaseError(SyndicateError):
+    """The database file cannot be used (missing, locked, not a syndicate database)."""
+
+
+class InputError(SyndicateError):
+    """An input path cannot be read at all (as opposed to one bad page inside it)."""
+
+
+class NotFoundError(SyndicateError):
+    """A URL or document the user asked about is not in the database."""
+
+    exit_code = 1

@@ -1,0 +1,241 @@
+"""``scan``: read → extract → fingerprint → store → match → cluster, batch by batch.
+
+Extraction and fingerprinting run in worker processes; only this process
+writes to DuckDB. Each batch is stored, matched against everything stored
+before and clustered in one transaction, so the database is always
+consistent at batch boundaries and a rerun after a crash finishes the job.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import partial
+from itertools import islice
+from typing import Callable, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from .cluster import recluster
+from .extract import Article, ExtractionError, content_hash, extract
+from .fingerprint import Fingerprint, fingerprint
+from .match import candidate_pairs, verify
+from .readers import Item, Page, ReadError, read_paths
+from .settings import Settings
+from .store import Store
+
+STATUS_OK = "ok"
+STATUS_WITH_ERRORS = "completed_with_errors"
+STATUS_FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Processed:
+    """A page after the worker stage: its article, and a fingerprint when it has one."""
+
+    article: Article
+    fingerprint: Fingerprint | None
+
+
+def process_page(page: Page, settings: Settings, fast: bool = False) -> Processed | ReadError:
+    """Extract and fingerprint one page (runs in a worker process)."""
+    try:
+        article = extract(page, fast=fast)
+    except ExtractionError as exc:
+        return ReadError(page.source, page.record, str(exc))
+    fp = fingerprint(article.text, settings) if article.has_article else None
+    return Processed(article, fp)
+
+
+@dataclass
+class ScanSummary:
+    """What one scan did; also stored as a row of ``runs``."""
+
+    run_id: int = 0
+    pages_read: int = 0
+    pages_new: int = 0
+    pages_changed: int = 0
+    pages_skipped: int = 0
+    pages_failed: int = 0
+    articles: int = 0
+    new_matches: int = 0
+    clusters: int = 0
+    seconds: float = 0.0
+    status: str = STATUS_OK
+    errors: list[ReadError] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "pages_read": self.pages_read,
+            "pages_new": self.pages_new,
+            "pages_changed": self.pages_changed,
+            "pages_skipped": self.pages_skipped,
+            "pages_failed": self.pages_failed,
+            "articles": self.articles,
+            "new_matches": self.new_matches,
+            "clusters": self.clusters,
+        }
+
+    def line(self) -> str:
+        """The one-line summary the CLI prints."""
+        return (
+            f"{self.pages_read} pages read ({self.pages_new} new, {self.pages_changed} changed, "
+            f"{self.pages_skipped} unchanged, {self.pages_failed} failed), {self.articles} articles, "
+            f"{self.new_matches} new matches, {self.clusters} clusters, {self.seconds:.1f} s"
+        )
+
+
+def _batched(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+class _Runner:
+    """Maps the worker stage over pages: inline for one worker, else a process pool."""
+
+    def __init__(self, settings: Settings, workers: int, fast: bool) -> None:
+        self.work = partial(process_page, settings=settings, fast=fast)
+        self.workers = workers
+        self.pool = None
+
+    def submit(self, pages: list[Page]) -> Callable[[], list[Processed | ReadError]]:
+        if self.workers == 1 or not pages:
+            return lambda: [self.work(p) for p in pages]
+        if self.pool is None:  # started on first use: a scan of known pages needs none
+            self.pool = multiprocessing.get_context("forkserver").Pool(self.workers)
+        pending = self.pool.map_async(self.work, pages, chunksize=max(1, min(8, len(pages) // 8 or 1)))
+        return pending.get
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+
+def scan(
+    paths: Sequence[str | os.PathLike[str]],
+    db: str | os.PathLike[str],
+    settings: Settings | None = None,
+    workers: int | None = None,
+    batch_size: int = 256,
+    fast: bool = False,
+    on_batch: Callable[[ScanSummary], None] | None = None,
+) -> ScanSummary:
+    """Scan crawled pages into the database at ``db`` and update matches and clusters.
+
+    Pages whose bytes are already stored are not extracted again; a page whose
+    content changed at the same URL replaces the stored one. ``settings`` None
+    uses the database's (or the defaults for a new database).
+    """
+    started = time.perf_counter()
+    items = read_paths(paths)  # fails now if a path does not exist
+    workers = workers or os.cpu_count() or 1
+    with Store.open(db, settings) as store:
+        summary = ScanSummary()
+        summary.run_id = store.start_run([str(p) for p in paths])
+        runner = _Runner(store.settings, workers, fast)
+        try:
+            in_flight: deque[tuple[list[Page], Callable[[], list]]] = deque()
+            for batch in _batched(items, batch_size):
+                todo = _new_pages(store, batch, summary)
+                in_flight.append((todo, runner.submit(todo)))
+                if len(in_flight) > 1:
+                    _store_batch(store, in_flight.popleft()[1](), summary)
+                    if on_batch:
+                        on_batch(summary)
+            while in_flight:
+                _store_batch(store, in_flight.popleft()[1](), summary)
+                if on_batch:
+                    on_batch(summary)
+        except BaseException:
+            summary.status = STATUS_FAILED
+            summary.seconds = time.perf_counter() - started
+            store.finish_run(summary.run_id, summary.status, summary.counts(), summary.seconds)
+            raise
+        finally:
+            runner.close()
+        summary.clusters = int(store.con.execute("SELECT count(DISTINCT cluster_id) FROM clusters").fetchall()[0][0])
+        summary.status = STATUS_WITH_ERRORS if summary.pages_failed else STATUS_OK
+        summary.seconds = time.perf_counter() - started
+        store.finish_run(summary.run_id, summary.status, summary.counts(), summary.seconds)
+    return summary
+
+
+def _new_pages(store: Store, batch: list[Item], summary: ScanSummary) -> list[Page]:
+    """Pages of a batch that need extraction; read errors and unchanged pages are accounted here."""
+    pages: list[Page] = []
+    errors: list[ReadError] = []
+    for item in batch:
+        summary.pages_read += 1
+        (errors if isinstance(item, ReadError) else pages).append(item)
+    hashes = [content_hash(p) for p in pages]
+    known = store.known_hashes(hashes)
+    todo: list[Page] = []
+    seen_again: list[str] = []
+    for page, chash in zip(pages, hashes):
+        urls = known.get(chash, set())
+        if urls and (page.url is None or page.url in urls):
+            summary.pages_skipped += 1
+            seen_again.extend(urls if page.url is None else [page.url])
+        else:
+            todo.append(page)
+    if seen_again:
+        stored = store.stored_pages(seen_again)
+        store.touch_documents([p.doc_id for p in stored.values()])
+    _record_errors(store, errors, summary)
+    return todo
+
+
+def _record_errors(store: Store, errors: list[ReadError], summary: ScanSummary) -> None:
+    if errors:
+        summary.pages_failed += len(errors)
+        summary.errors.extend(errors)
+        store.add_errors(summary.run_id, [(e.source, e.record, e.reason) for e in errors])
+
+
+def _store_batch(store: Store, results: list[Processed | ReadError], summary: ScanSummary) -> None:
+    """Store one batch of processed pages, then match and cluster it, in one transaction."""
+    now = datetime.now(timezone.utc)
+    with store.transaction():
+        errors = [r for r in results if isinstance(r, ReadError)]
+        latest: dict[str, Processed] = {}
+        for r in results:
+            if isinstance(r, Processed):
+                latest[r.article.url] = r  # the same URL twice in a batch: the later crawl wins
+        stored = store.stored_pages(list(latest))
+        changed_ids = [stored[u].doc_id for u, r in latest.items() if u in stored and stored[u].content_hash != r.article.content_hash]
+        first_seen = store.first_seen(changed_ids)
+        store.delete_documents(changed_ids)
+        next_id = store.next_doc_id()
+        rows = []
+        unchanged: list[int] = []
+        for url, r in latest.items():
+            old = stored.get(url)
+            if old is not None and old.content_hash == r.article.content_hash:
+                summary.pages_skipped += 1
+                unchanged.append(old.doc_id)
+                continue
+            if old is not None:
+                doc_id, seen = old.doc_id, first_seen.get(old.doc_id, now)
+                summary.pages_changed += 1
+            else:
+                doc_id, seen, next_id = next_id, now, next_id + 1
+                summary.pages_new += 1
+            rows.append((doc_id, r.article, r.fingerprint, seen))
+        summary.pages_skipped += sum(1 for r in results if isinstance(r, Processed)) - len(latest)
+        store.write_documents(rows, now=now.replace(tzinfo=None))
+        store.touch_documents(unchanged)
+        fingerprinted = {doc_id: fp.shingles for doc_id, _, fp, _ in rows if fp is not None}
+        summary.articles += len(fingerprinted)
+        pairs = candidate_pairs(store.con, list(fingerprinted))
+        matches = verify(pairs, fingerprinted, store.texts, store.settings)
+        store.write_matches([m.as_row() for m in matches])
+        summary.new_matches += len(matches)
+        affected, assignment = recluster(store.con, [doc_id for doc_id, *_ in rows])
+        store.replace_clusters(affected, assignment)
+        _record_errors(store, errors, summary)

@@ -1,0 +1,193 @@
+"""Read crawled corpora as a stream of pages: folders of HTML files and JSONL crawl exports.
+
+Readers never hold the corpus in memory and never stop on a bad record: they
+yield a :class:`ReadError` with a one-line reason and go on.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator, Union
+
+from .errors import InputError
+
+HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One crawled page as read, before extraction.
+
+    ``url`` is the URL the crawl recorded, or None when the input has none (a
+    bare HTML file): extraction then takes it from the page's own og:url or
+    canonical link, else ``fallback_url`` (the file's path as a file:// URL).
+    Exactly one of ``html`` and ``text`` is set; ``text`` is an article already
+    extracted upstream.
+    """
+
+    source: str
+    record: str
+    url: str | None = None
+    html: str | bytes | None = None
+    text: str | None = None
+    fetched_at: datetime | None = None
+    fallback_url: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """A record that could not be read; the scan records it and goes on."""
+
+    source: str
+    record: str
+    reason: str
+
+
+Item = Union[Page, ReadError]
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """ISO 8601 string or Unix seconds to an aware UTC datetime; None if absent.
+
+    Raises ValueError for a value that is present but not a time.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"not a timestamp: {value!r}")
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(float(value), tz=timezone.utc)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        parsed = datetime.fromisoformat(text)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)
+        return parsed.astimezone(timezone.utc)
+    raise ValueError(f"not a timestamp: {value!r}")
+
+
+def _has_suffix(path: Path, suffixes: tuple[str, ...]) -> bool:
+    name = path.name.lower()
+    return any(name.endswith(s) for s in suffixes)
+
+
+def read_html_file(path: Path) -> Iterator[Item]:
+    """One page from an .html/.htm file, gunzipped when it ends in .gz."""
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+        if path.name.lower().endswith(".gz"):
+            raw = gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error) as exc:
+        yield ReadError(source, "", f"cannot read file: {_reason(exc)}")
+        return
+    mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    yield Page(source=source, record="", html=raw, fetched_at=mtime, fallback_url=path.resolve().as_uri())
+
+
+def read_jsonl(path: Path) -> Iterator[Item]:
+    """Pages from a JSONL crawl export: one object a line with ``url`` and ``html`` or ``text``.
+
+    Optional fields: ``fetched_at`` (ISO 8601 or Unix seconds) and ``title``
+    (for ``text`` records).
+    """
+    source = str(path)
+    try:
+        raw = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+    except OSError as exc:
+        yield ReadError(source, "", f"cannot open file: {_reason(exc)}")
+        return
+    with raw:
+        lines = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="\n")
+        lineno = 0
+        while True:
+            lineno += 1
+            try:
+                line = lines.readline()
+            except (OSError, EOFError, zlib.error) as exc:
+                yield ReadError(source, f"line {lineno}", f"file ends in the middle: {_reason(exc)}")
+                return
+            if not line:
+                return
+            if line.strip():
+                yield _jsonl_record(source, lineno, line)
+
+
+def _jsonl_record(source: str, lineno: int, line: str) -> Item:
+    record = f"line {lineno}"
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return ReadError(source, record, f"not valid JSON: {exc.msg} at column {exc.colno}")
+    if not isinstance(obj, dict):
+        return ReadError(source, record, f"expected a JSON object, got {type(obj).__name__}")
+    url, html, text, title = obj.get("url"), obj.get("html"), obj.get("text"), obj.get("title")
+    if url is not None and not isinstance(url, str):
+        return ReadError(source, record, f"'url' must be a string, got {type(url).__name__}")
+    if html is None and text is None:
+        return ReadError(source, record, "record has neither 'html' nor 'text'")
+    for name, value in (("html", html), ("text", text), ("title", title)):
+        if value is not None and not isinstance(value, str):
+            return ReadError(source, record, f"'{name}' must be a string, got {type(value).__name__}")
+    if html is None and not url:
+        return ReadError(source, record, "a 'text' record needs a 'url'")
+    try:
+        fetched_at = parse_timestamp(obj.get("fetched_at"))
+    except (ValueError, OverflowError, OSError) as exc:
+        return ReadError(source, record, f"bad 'fetched_at': {exc}")
+    return Page(
+        source=source,
+        record=record,
+        url=url or None,
+        html=html,
+        text=None if html is not None else text,
+        fetched_at=fetched_at,
+        fallback_url=f"{Path(source).resolve().as_uri()}#{record.replace(' ', '-')}",
+        title=title,
+    )
+
+
+def read_path(path: Path) -> Iterator[Item]:
+    """Pages from one file or a folder tree (files in sorted order, hidden ones skipped)."""
+    if path.is_dir():
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if not name.startswith("."):
+                    file = Path(root) / name
+                    if _has_suffix(file, HTML_SUFFIXES + JSONL_SUFFIXES):
+                        yield from read_path(file)
+    elif _has_suffix(path, JSONL_SUFFIXES):
+        yield from read_jsonl(path)
+    elif _has_suffix(path, HTML_SUFFIXES):
+        yield from read_html_file(path)
+    elif path.exists():
+        yield ReadError(str(path), "", "unsupported file type; expected .html, .htm, .jsonl (optionally .gz)")
+    else:
+        raise InputError(f"no such file or folder: {path}")
+
+
+def read_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Item]:
+    """Pages from several inputs, in the order given; checks they all exist first."""
+    paths = [Path(p) for p in paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise InputError(f"no such file or folder: {', '.join(missing)}")
+    for path in paths:
+        yield from read_path(path)
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]

@@ -1,0 +1,102 @@
+"""Fingerprint and matching settings; stored in the database so every scan agrees."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from .errors import SettingsMismatchError
+
+
+def _integral(f, lo: float, hi: float, points: int = 2001) -> float:
+    """Simpson's rule; the integrands here are smooth polynomials on [0, 1]."""
+    if hi <= lo:
+        return 0.0
+    x = np.linspace(lo, hi, points)
+    y = f(x)
+    h = (hi - lo) / (points - 1)
+    return float(h / 3 * (y[0] + y[-1] + 4 * y[1:-1:2].sum() + 2 * y[2:-1:2].sum()))
+
+
+@lru_cache(maxsize=None)
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """Bands and rows per band for a Jaccard threshold, chosen the way datasketch chooses them.
+
+    Like datasketch's ``MinHashLSH``, minimise the equally weighted probability
+    of false positives (below the threshold) and false negatives (above it),
+    so a user gets the same index from ``MinHashLSH(threshold, num_perm)``.
+    Computed here rather than imported: importing datasketch costs a second.
+    """
+    best, opt = float("inf"), (0, 0)
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            fp = _integral(lambda s: 1 - (1 - s**r) ** b, 0.0, threshold)
+            fn = _integral(lambda s: (1 - s**r) ** b, threshold, 1.0)
+            error = 0.5 * fp + 0.5 * fn
+            if error < best:
+                best, opt = error, (b, r)
+    return opt
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a fingerprint means; two databases compare only with equal settings.
+
+    ``threshold`` is the Jaccard similarity a duplicate must reach;
+    ``containment`` the share of the smaller article that must appear in the
+    larger one for a partial copy (truncated repost); ``lead_words`` the size of
+    the opening passage indexed separately so that truncated copies, whose
+    Jaccard similarity to the original is low, still become candidates.
+    """
+
+    shingle_size: int = 5
+    num_perm: int = 128
+    threshold: float = 0.5
+    containment: float = 0.8
+    lead_words: int = 100
+    min_shingles: int = 20
+    seed: int = 1
+    scheme: str = "affine32"
+    bands: int = field(init=False)
+    rows: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.shingle_size < 1:
+            raise SettingsMismatchError("--shingle-size must be at least 1")
+        if not 0.0 < self.threshold <= 1.0:
+            raise SettingsMismatchError("--threshold must be in (0, 1]")
+        if not 0.0 < self.containment <= 1.0:
+            raise SettingsMismatchError("--containment must be in (0, 1]")
+        if self.num_perm < 2:
+            raise SettingsMismatchError("--num-perm must be at least 2")
+        bands, rows = lsh_params(self.threshold, self.num_perm)
+        object.__setattr__(self, "bands", bands)
+        object.__setattr__(self, "rows", rows)
+
+    # Only these define a fingerprint; bands/rows follow from them.
+    KEYS = ("shingle_size", "num_perm", "threshold", "containment", "lead_words", "min_shingles", "seed", "scheme")
+
+    def to_json(self) -> str:
+        return json.dumps({k: getattr(self, k) for k in self.KEYS}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Settings":
+        data = json.loads(text)
+        return cls(**{k: data[k] for k in cls.KEYS if k in data})
+
+    def differences(self, other: "Settings") -> list[str]:
+        """Human-readable list of settings that differ, e.g. ``threshold 0.5 != 0.7``."""
+        return [
+            f"{k} {getattr(self, k)} != {getattr(other, k)}"
+            for k in self.KEYS
+            if getattr(self, k) != getattr(other, k)
+        ]
+
+    def replace(self, **changes: object) -> "Settings":
+        values = {k: getattr(self, k) for k in self.KEYS}
+        values.update(changes)
+        return dataclasses.replace(self, **values)  # type: ignore[arg-type]

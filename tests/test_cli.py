@@ -1,0 +1,170 @@
+"""The CLI end to end on sample_corpus/: CliRunner in-process and the installed command as a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from conftest import SAMPLE_CORPUS, write_jsonl
+from syndicate.cli import cli
+
+CNN = "https://www.cnn.com/2023/11/10/politics/hostage-deal-negotiations-israel-hamas/index.html"
+REPOSTS = {
+    "https://worldnewsroundup.com/hostage-negotiators-discussing-days-long-fighting-pause-between-israel-and-hamas-in-exchange-for-freeing-large-group/",
+    "https://www.deccanherald.com/international/hostage-negotiators-discussing-days-long-fighting-pause-between-israel-and-hamas-1247312.html",
+    "https://nypost.com/2023/11/12/hostage-negotiators-discussing-days-long-fighting-pause-between-israel-and-hamas/",
+    "https://www.albawaba.com/news/israel-and-hamas-weigh-days-long-truce-exchange-large-hostage-release-1538214",
+}
+TRUNCATED = "https://nypost.com/2023/11/12/hostage-negotiators-discussing-days-long-fighting-pause-between-israel-and-hamas/"
+SUMMARY = re.compile(
+    r"^(\d+) pages read \((\d+) new, (\d+) changed, (\d+) unchanged, (\d+) failed\), (\d+) articles, "
+    r"(\d+) new matches, (\d+) clusters, [\d.]+ s$"
+)
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory):
+    """sample_corpus/ scanned once through the CLI."""
+    db = tmp_path_factory.mktemp("sample") / "syndicate.duckdb"
+    result = CliRunner().invoke(cli, ["scan", str(SAMPLE_CORPUS), "--db", str(db), "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    return db, result
+
+
+def run(*args, **kwargs):
+    return CliRunner().invoke(cli, [str(a) for a in args], **kwargs)
+
+
+def test_scan_prints_one_summary_line(sample_db):
+    _, result = sample_db
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    read, new, changed, unchanged, failed, articles, matches, clusters = map(int, SUMMARY.match(lines[0]).groups())
+    assert (read, new, failed, articles, clusters) == (29, 29, 0, 29, 1)
+    assert matches == 10  # five pages carrying one article: every pair verified
+
+
+def test_cnn_original_and_every_repost_form_the_only_cluster(sample_db):
+    db, _ = sample_db
+    with duckdb.connect(str(db), read_only=True) as con:
+        clusters = con.execute(
+            "SELECT list(url) FROM clusters JOIN documents USING (doc_id) GROUP BY cluster_id").fetchall()
+    assert len(clusters) == 1
+    assert set(clusters[0][0]) == REPOSTS | {CNN}
+
+
+def test_syndication_view_answers_who_copied_cnn(sample_db):
+    db, _ = sample_db
+    result = run("sql", "SELECT copy_url, origin_url, kind FROM syndication ORDER BY copy_url", "--db", db,
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {r["copy_url"] for r in rows} == REPOSTS
+    assert {r["origin_url"] for r in rows} == {CNN}
+    assert {r["copy_url"]: r["kind"] for r in rows}[TRUNCATED] == "partial"
+
+
+def test_copies_lists_the_reposts_with_similarity(sample_db):
+    db, _ = sample_db
+    result = run("copies", CNN, "--db", db, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {r["url"] for r in rows} == REPOSTS
+    assert all(0.5 <= r["similarity"] <= 1.0 and r["containment"] >= 0.9 for r in rows)
+    table = run("copies", CNN, "--db", db)
+    assert "worldnewsroundup.com" in table.stdout and "partial" in table.stdout and "(4 rows)" in table.stdout
+
+
+def test_copies_of_a_repost_marks_the_origin(sample_db):
+    db, _ = sample_db
+    rows = json.loads(run("copies", TRUNCATED, "--db", db, "--format", "json").stdout)
+    assert {r["url"] for r in rows} == (REPOSTS - {TRUNCATED}) | {CNN}
+    assert [r["url"] for r in rows if r["origin"] == "origin"] == [CNN]
+
+
+def test_copies_finds_url_spelling_variants(sample_db):
+    db, _ = sample_db
+    variant = CNN.replace("https://www.", "http://")
+    assert run("copies", variant, "--db", db).exit_code == 0
+
+
+def test_sql_formats(sample_db):
+    db, _ = sample_db
+    q = "SELECT domain, count(*) AS pages FROM documents WHERE domain LIKE '%.com' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 2"
+    table = run("sql", q, "--db", db).stdout.splitlines()
+    assert table[0].split() == ["domain", "pages"] and table[-1] == "(2 rows)"
+    csv_out = run("sql", q, "--db", db, "--format", "csv").stdout.splitlines()
+    assert csv_out[0] == "domain,pages" and len(csv_out) == 3
+    assert json.loads(run("sql", q, "--db", db, "--format", "json").stdout)[0]["pages"] == 4
+
+
+def test_user_errors_are_one_line_without_traceback(tmp_path, sample_db):
+    db, _ = sample_db
+    cases = [
+        (["sql", "SELEC nonsense", "--db", db], "error: SQL error"),
+        (["sql", "SELECT 1", "--db", tmp_path / "none.duckdb"], "error: no database at"),
+        (["copies", "https://nowhere.example/x", "--db", db], "error: https://nowhere.example/x is not in"),
+        (["scan", tmp_path / "missing-folder", "--db", tmp_path / "x.duckdb"], "error: no such file or folder"),
+        (["scan", SAMPLE_CORPUS, "--db", db, "--threshold", "0.7"], "error: "),
+    ]
+    for args, expected in cases:
+        result = run(*args)
+        assert result.exit_code != 0, args
+        assert result.stderr.startswith(expected), (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_settings_mismatch_names_the_setting(sample_db):
+    db, _ = sample_db
+    result = run("scan", SAMPLE_CORPUS, "--db", db, "--threshold", "0.7")
+    assert result.exit_code == 2
+    assert "threshold 0.5 != 0.7" in result.stderr and "use a new --db" in result.stderr
+
+
+def test_bad_inputs_give_exit_status_3_and_rows_in_errors(tmp_path, english_bodies):
+    url, paras = english_bodies[0]
+    corpus = write_jsonl(tmp_path / "c.jsonl", [{"url": url, "text": "\n".join(paras)}, {"url": "x"}])
+    (tmp_path / "junk.html").write_bytes(os.urandom(5000).replace(b"<", b"") + b"\x00")
+    db = tmp_path / "s.duckdb"
+    result = run("scan", corpus, tmp_path / "junk.html", "--db", db, "--workers", "1")
+    assert result.exit_code == 3
+    assert "skipped" in result.stderr and "binary content, not HTML" in result.stderr
+    assert SUMMARY.match(result.stdout.strip()).group(5) == "2"
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM errors").fetchall()[0][0] == 2
+
+
+def test_db_from_environment(tmp_path, english_bodies):
+    url, paras = english_bodies[0]
+    corpus = write_jsonl(tmp_path / "c.jsonl", [{"url": url, "text": "\n".join(paras)}])
+    db = tmp_path / "env.duckdb"
+    result = run("scan", corpus, "--workers", "1", env={"SYNDICATE_DB": str(db)})
+    assert result.exit_code == 0 and db.exists()
+
+
+def test_installed_command_as_subprocess(tmp_path):
+    """The real entry point, in a fresh process, with the default database in the working directory."""
+    env = dict(os.environ)
+    env.pop("SYNDICATE_DB", None)
+    scan = subprocess.run([sys.executable, "-m", "syndicate", "scan", str(SAMPLE_CORPUS), "--workers", "2"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert scan.returncode == 0, scan.stderr
+    assert SUMMARY.match(scan.stdout.strip())
+    assert (tmp_path / "syndicate.duckdb").exists()
+    copies = subprocess.run([sys.executable, "-m", "syndicate", "copies", CNN, "--format", "csv"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert copies.returncode == 0, copies.stderr
+    assert {line.split(",")[0] for line in copies.stdout.splitlines()[1:]} == REPOSTS
+    again = subprocess.run([sys.executable, "-m", "syndicate", "scan", str(SAMPLE_CORPUS)],
+                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert SUMMARY.match(again.stdout.strip()).group(4) == "29"  # all unchanged
+    bad = subprocess.run([sys.executable, "-m", "syndicate", "sql", "DROP TABLE documents"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr

@@ -1,0 +1,105 @@
+"""Extraction on real crawled pages (tests/data/pages) against their true article bodies."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime, timezone
+
+import pytest
+
+from conftest import PAGES, load_truth, page_html
+from syndicate.extract import ExtractionError, domain_of, extract, head_urls, page_url
+from syndicate.readers import Page, read_paths
+
+TRUTH = load_truth()
+CNN = "ef4e67b66d63b5facef55c06a94d85f2ae01a0a1a4a3a1bcfe2499c8c8a7dacf"
+KOREAN = "9da36ae4714bfccc72374c6c146e9d1cd3cca39e2110bd67ccdbcc806f4cf139"
+
+
+def token_f1(predicted: str, truth: str) -> float:
+    """Bag-of-tokens F1, as the article-extraction benchmark scores bodies."""
+    tok = lambda s: Counter(re.findall(r"\w+", s.lower()))
+    p, t = tok(predicted), tok(truth)
+    common = sum((p & t).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(p.values()), common / sum(t.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def page(key: str) -> Page:
+    return Page(source=str(PAGES / f"{key}.html.gz"), record="", html=page_html(key), fallback_url="file:///x.html")
+
+
+@pytest.mark.parametrize("key", sorted(TRUTH))
+def test_body_matches_the_true_article(key):
+    article = extract(page(key))
+    assert article.has_article
+    assert token_f1(article.text, TRUTH[key]["articleBody"]) > 0.9
+    assert article.title
+    assert article.word_count > 50
+
+
+@pytest.mark.parametrize("key", sorted(k for k in TRUTH if k != KOREAN))
+def test_url_comes_from_the_page_itself(key):
+    article = extract(page(key))
+    assert article.url == TRUTH[key]["url"]
+    assert article.domain == domain_of(TRUTH[key]["url"])
+
+
+def test_page_without_own_url_falls_back_to_its_file():
+    article = extract(page(KOREAN))
+    assert article.url == "file:///x.html" and article.domain == ""
+
+
+def test_metadata_and_links_of_a_real_cnn_page():
+    article = extract(page(CNN))
+    assert article.title == "Why you just can't trust the White House on Donald Trump's health"
+    assert article.sitename == "CNN"
+    assert article.published_at == datetime(2019, 11, 18, tzinfo=timezone.utc)
+    assert article.canonical_url == TRUTH[CNN]["url"]
+    assert "[" not in article.text and "](" not in article.text  # link markup removed from the text
+    targets = [link.url for link in article.links]
+    assert "https://www.cnn.com/2018/05/01/politics/harold-bornstein-trump-letter/index.html" in targets
+    assert any(link.text == "Bornstein told CNN in 2018" for link in article.links)
+
+
+def test_og_url_wins_over_a_canonical_pointing_elsewhere():
+    html = (b'<html><head><link rel="canonical" href="https://origin.example/story">'
+            b'<meta property="og:url" content="https://copier.example/story"></head><body></body></html>')
+    assert head_urls(html) == ("https://copier.example/story", "https://origin.example/story")
+    url, canonical = page_url(Page(source="f.html", record="", html=html))
+    assert (url, canonical) == ("https://copier.example/story", "https://origin.example/story")
+    # the crawl's own URL beats both
+    crawled = Page(source="c.jsonl", record="line 1", url="https://crawl.example/x", html=html)
+    assert page_url(crawled)[0] == "https://crawl.example/x"
+
+
+def test_relative_canonical_and_attribute_variants():
+    html = "<head><LINK href='/a/b' REL='canonical'><meta content=\"https://s.example/c\" name=og:url></head>"
+    assert head_urls(html) == ("https://s.example/c", None)  # a relative canonical is not an identity
+    url, canonical = page_url(Page(source="f.html", record="", url="https://s.example/c", html=html))
+    assert canonical is None
+
+
+def test_already_extracted_text_records(tmp_path):
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"url": "https://t.example/a", "text": "  First   line\\n\\n second line ", "title": "T"}\n')
+    (p,) = list(read_paths([path]))
+    article = extract(p)
+    assert article.text == "First line\nsecond line" and article.title == "T"
+    assert not article.has_article  # too short to be an article
+
+
+def test_non_pages_are_extraction_errors():
+    with pytest.raises(ExtractionError, match="empty page"):
+        extract(Page(source="e.html", record="", html=b"  \n "))
+    with pytest.raises(ExtractionError, match="binary"):
+        extract(Page(source="b.html", record="", html=b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 50))
+
+
+def test_word_count_counts_characters_of_scripts_without_spaces():
+    japanese = [k for k in TRUTH if "lhpat-tm" in TRUTH[k]["url"]][0]
+    article = extract(page(japanese))
+    assert article.has_article and article.word_count > 300  # whitespace split would find ~20
