@@ -4,7 +4,7 @@ from .errors import SyndicateError
 from .extract import Article, extract
 from .fingerprint import fingerprint, minhash, shingle_hashes
 from .pipeline import ScanSummary, scan
-from .query import copies
+from .query import copies, origin_of, top
 from .readers import Page, ReadError, read_paths
 from .settings import Settings
 from .store import Store
@@ -13,5 +13,5 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Article", "Page", "ReadError", "ScanSummary", "Settings", "Store", "SyndicateError",
-    "copies", "extract", "fingerprint", "minhash", "read_paths", "scan", "shingle_hashes",
+    "copies", "origin_of", "top", "extract", "fingerprint", "minhash", "read_paths", "scan", "shingle_hashes",
 ]

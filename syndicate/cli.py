@@ -14,7 +14,7 @@ import duckdb
 from . import __version__
 from .errors import SyndicateError
 from .pipeline import STATUS_WITH_ERRORS, ScanSummary, scan
-from .query import copies
+from .query import copies, origin_of, top
 from .settings import Settings
 from .store import DEFAULT_DB, Store
 
@@ -131,6 +131,9 @@ def copies_command(url: str, db: str, fmt: str) -> None:
     """List the pages that carry the same article as URL, with similarity."""
     with Store.open(db, read_only=True) as store:
         found = copies(store, url)
+        report = origin_of(store, url)
+    if report.cluster_id is not None and not report.crawled:
+        click.echo(f"origin: {report.origin_url or report.publisher} (not crawled; {report.evidence})", err=True)
     if not found:
         click.echo(f"no other page carries the article of {url}", err=True)
         return
@@ -140,6 +143,45 @@ def copies_command(url: str, db: str, fmt: str) -> None:
         for c in found
     ]
     click.echo(format_rows(columns, rows, fmt, max_width=None), nl=False)
+
+
+@cli.command("origin")
+@click.argument("url")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def origin_command(url: str, db: str, fmt: str) -> None:
+    """Print where the article on the page at URL came from, with the evidence."""
+    with Store.open(db, read_only=True) as store:
+        report = origin_of(store, url)
+    if fmt == "json":
+        click.echo(json.dumps({**report.__dict__, "crawled": report.crawled}, ensure_ascii=False, indent=2))
+        return
+    if report.cluster_id is None:
+        click.echo(f"{report.url}: its article is found on no other page and credits no outside source")
+        return
+    where = report.origin_url or "(no URL)"
+    who = ", ".join(x for x in (report.origin_domain, report.publisher) if x)
+    state = "this page" if report.page_is_origin else ("crawled" if report.crawled else "not crawled")
+    click.echo(f"origin:     {where}" + (f" ({who})" if who else "") + f" [{state}]")
+    click.echo(f"confidence: {report.confidence:.2f} ({report.method})")
+    click.echo(f"evidence:   {report.evidence}")
+    click.echo(f"pages:      {report.pages} stored page{'s carry' if report.pages != 1 else ' carries'} this article")
+
+
+@cli.command("top")
+@db_option
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def top_command(db: str, limit: int, fmt: str) -> None:
+    """Domains most often the origin of copied articles, and domains that repost most."""
+    with Store.open(db, read_only=True) as store:
+        origins, reposters = top(store, limit)
+    if fmt == "table":
+        click.echo("Most copied origins")
+    click.echo(format_rows(["origin", "articles", "copies"], origins, fmt), nl=False)
+    if fmt == "table":
+        click.echo("\nMost active reposters")
+    click.echo(format_rows(["reposter", "copies", "sources", "share_linking_back"], reposters, fmt), nl=False)
 
 
 def _cell(value: Any, width: int | None = 60) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 import duckdb
-import pyarrow as pa
+
+from .sqlutil import ids, registered
 
 AFFECTED_SQL = """
 WITH touched AS (
@@ -63,16 +64,8 @@ def recluster(con: duckdb.DuckDBPyConnection, touched: Sequence[int]) -> tuple[l
     """
     if not touched:
         return [], {}
-    touched_docs = pa.table({"doc_id": pa.array(sorted(set(touched)), pa.int64())})
-    con.register("touched_docs", touched_docs)
-    try:
+    with registered(con, touched_docs=ids(touched)):
         affected = [row[0] for row in con.execute(AFFECTED_SQL).fetchall()]
-    finally:
-        con.unregister("touched_docs")
-    affected_docs = pa.table({"doc_id": pa.array(affected, pa.int64())})
-    con.register("affected_docs", affected_docs)
-    try:
+    with registered(con, affected_docs=ids(affected)):
         edges = con.execute(EDGES_SQL).fetchall()
-    finally:
-        con.unregister("affected_docs")
     return affected, components(edges)

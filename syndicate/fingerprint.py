@@ -16,7 +16,7 @@ import numpy as np
 import xxhash
 
 from .settings import Settings
-from .text import normalize, tokens
+from .text import tokens
 
 _U32 = np.uint32
 _MASK32 = (1 << 32) - 1
@@ -115,18 +115,42 @@ def band_hashes(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
     )
 
 
+PARAGRAPH_BAND = -1
+"""Band id of paragraph-start hashes in the ``bands`` table."""
+
+PARAGRAPH_TOKENS = 8
+"""A paragraph is indexed by the hash of its first this many tokens; shorter lines are not indexed."""
+
+
+def paragraph_hashes(text: str) -> np.ndarray:
+    """Distinct hashes of the opening tokens of each paragraph (line) long enough to be one.
+
+    Syndicators keep paragraphs whole when they truncate, insert lines or add
+    their own chrome, so two pages sharing several paragraph starts are
+    candidates even when their whole texts differ a lot.
+    """
+    out = set()
+    for line in text.split("\n"):
+        words = tokens(line)
+        if len(words) >= PARAGRAPH_TOKENS:
+            out.add(xxhash.xxh3_64_intdigest(" ".join(words[:PARAGRAPH_TOKENS]).encode("utf-8")))
+    return np.array(sorted(out), dtype=np.uint64)
+
+
 @dataclass(frozen=True)
 class Fingerprint:
     """What matching needs of one article.
 
     ``bands`` holds the full-text band hashes followed by the lead-passage band
     hashes (band ids ``bands .. 2*bands-1``), so a truncated copy that keeps the
-    opening of an article shares lead bands with the original.
+    opening of an article shares lead bands with the original; ``paragraphs``
+    the paragraph-start hashes (band id ``PARAGRAPH_BAND``).
     """
 
     shingles: np.ndarray  # sorted distinct uint32 shingle hashes
     signature: np.ndarray  # uint32[num_perm]
     bands: np.ndarray  # uint64[2 * settings.bands]
+    paragraphs: np.ndarray  # uint64, distinct
 
     @property
     def shingle_count(self) -> int:
@@ -144,7 +168,7 @@ def fingerprint(text: str, settings: Settings) -> Fingerprint:
     bands = np.concatenate(
         [band_hashes(sig, settings.bands, settings.rows), band_hashes(lead_sig, settings.bands, settings.rows)]
     )
-    return Fingerprint(shingles=shingles, signature=sig, bands=bands)
+    return Fingerprint(shingles=shingles, signature=sig, bands=bands, paragraphs=paragraph_hashes(text))
 
 
 def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float, int]:

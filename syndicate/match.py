@@ -1,22 +1,25 @@
 """Candidate pairs from the band table, verified by similarity and containment.
 
-A pair is a candidate when the two documents share a band hash: of the whole
-text (near-duplicates) or of the opening passage (truncated copies). Each
+A pair is a candidate when the two documents share a band hash of the whole
+text (near-duplicates) or of the opening passage (truncated copies), or at
+least two paragraph starts (copies inside other chrome, edited copies). Each
 candidate is then verified on the exact shingle sets, recomputed from the
-stored text, so what lands in ``matches`` is not an estimate.
+stored text without its site template lines (see ``boilerplate.py``), so
+what lands in ``matches`` is not an estimate.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import duckdb
 import numpy as np
-import pyarrow as pa
 
-from .fingerprint import overlap, shingle_hashes
+from .boilerplate import PageLines, without_template
+from .fingerprint import PARAGRAPH_BAND, overlap, shingle_hashes
 from .settings import Settings
+from .sqlutil import ids, registered
 
 DUPLICATE = "duplicate"
 PARTIAL = "partial"
@@ -25,11 +28,31 @@ PARTIAL = "partial"
 # contained in it, carries part of the article: a truncated repost.
 PARTIAL_SIZE_RATIO = 0.75
 
-CANDIDATES_SQL = """
-SELECT DISTINCT least(n.doc_id, b.doc_id) AS doc_a, greatest(n.doc_id, b.doc_id) AS doc_b
-FROM bands n
-JOIN bands b ON n.band = b.band AND n.hash = b.hash AND n.doc_id <> b.doc_id
-WHERE n.doc_id IN (SELECT doc_id FROM new_docs)
+# A paragraph start shared by more pages than this is boilerplate, not a lead.
+MAX_PARAGRAPH_BUCKET = 100
+
+CANDIDATES_SQL = f"""
+WITH new_bands AS (
+    SELECT band, hash, doc_id FROM bands WHERE doc_id IN (SELECT doc_id FROM new_docs)
+),
+lsh_pairs AS (
+    SELECT n.doc_id AS a, b.doc_id AS b
+    FROM new_bands n JOIN bands b ON n.band = b.band AND n.hash = b.hash AND n.doc_id <> b.doc_id
+    WHERE n.band >= 0
+),
+paragraphs AS (
+    SELECT hash FROM bands
+    WHERE band = {PARAGRAPH_BAND} AND hash IN (SELECT hash FROM new_bands WHERE band = {PARAGRAPH_BAND})
+    GROUP BY hash HAVING count(*) <= {MAX_PARAGRAPH_BUCKET}
+),
+paragraph_pairs AS (
+    SELECT n.doc_id AS a, b.doc_id AS b
+    FROM new_bands n JOIN bands b ON b.band = {PARAGRAPH_BAND} AND n.hash = b.hash AND n.doc_id <> b.doc_id
+    WHERE n.band = {PARAGRAPH_BAND} AND n.hash IN (SELECT hash FROM paragraphs)
+    GROUP BY ALL HAVING count(*) >= 2
+)
+SELECT DISTINCT least(a, b) AS doc_a, greatest(a, b) AS doc_b
+FROM (SELECT a, b FROM lsh_pairs UNION ALL SELECT a, b FROM paragraph_pairs)
 ORDER BY doc_a, doc_b
 """
 
@@ -52,12 +75,8 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, new_doc_ids: Sequence[int]) 
     """Pairs (a < b) that share a band hash, with at least one side among ``new_doc_ids``."""
     if not new_doc_ids:
         return []
-    new_docs = pa.table({"doc_id": pa.array(sorted(set(new_doc_ids)), pa.int64())})
-    con.register("new_docs", new_docs)
-    try:
+    with registered(con, new_docs=ids(new_doc_ids)):
         return [tuple(row) for row in con.execute(CANDIDATES_SQL).fetchall()]
-    finally:
-        con.unregister("new_docs")
 
 
 def classify(a: np.ndarray, b: np.ndarray, settings: Settings) -> Match | None:
@@ -65,12 +84,18 @@ def classify(a: np.ndarray, b: np.ndarray, settings: Settings) -> Match | None:
 
     Same article: Jaccard similarity at least ``settings.threshold``, or the
     smaller one (of at least ``settings.min_shingles`` shingles) contained in
-    the larger one at ``settings.containment``. It is ``partial`` when the
-    smaller is contained but clearly shorter.
+    the larger one at ``settings.containment``, or at least
+    ``settings.min_shared`` shingles in common making up
+    ``settings.min_shared_containment`` of the smaller. It is ``partial`` when
+    contained but clearly shorter.
     """
-    similarity, containment, _ = overlap(a, b)
+    similarity, containment, shared = overlap(a, b)
     small, large = sorted((len(a), len(b)))
     contained = containment >= settings.containment and small >= settings.min_shingles
+    # a long run of identical text (several paragraphs) is a partial copy even when
+    # the copy carries much text of its own (chrome the extractor kept, commentary)
+    block = shared >= settings.min_shared and containment >= settings.min_shared_containment
+    contained = contained or block
     if similarity < settings.threshold and not contained:
         return None
     kind = PARTIAL if contained and small < PARTIAL_SIZE_RATIO * large else DUPLICATE
@@ -79,22 +104,29 @@ def classify(a: np.ndarray, b: np.ndarray, settings: Settings) -> Match | None:
 
 def verify(
     pairs: Sequence[tuple[int, int]],
-    shingles: Mapping[int, np.ndarray],
-    load_texts: Callable[[Sequence[int]], Mapping[int, str]],
+    pages: Mapping[int, PageLines],
+    template_pages: Mapping[tuple[str, int], int],
     settings: Settings,
 ) -> list[Match]:
-    """Matches among candidate pairs.
+    """Matches among candidate pairs, judged on the texts without their site template lines.
 
-    ``shingles`` holds the sets already in memory (this batch's documents);
-    the others are recomputed from their stored text via ``load_texts``.
+    ``pages`` holds every document of the pairs; ``template_pages`` counts,
+    per (site, line hash), the stored pages carrying that line.
     """
-    known = dict(shingles)
-    missing = sorted({d for pair in pairs for d in pair if d not in known})
-    for doc_id, text in load_texts(missing).items():
-        known[doc_id] = shingle_hashes(text or "", settings.shingle_size)
+    k = settings.shingle_size
+    whole: dict[int, np.ndarray] = {}
+
+    def shingles(doc_id: int, text: str) -> np.ndarray:
+        if text != pages[doc_id].text:  # template lines were set aside for this pair
+            return shingle_hashes(text, k)
+        if doc_id not in whole:
+            whole[doc_id] = shingle_hashes(text, k)
+        return whole[doc_id]
+
     out = []
     for a, b in pairs:
-        found = classify(known[a], known[b], settings)
+        ta, tb = without_template(pages[a], pages[b], template_pages)
+        found = classify(shingles(a, ta), shingles(b, tb), settings)
         if found is not None:
             out.append(Match(a, b, found.similarity, found.containment, found.kind))
     return out

@@ -18,12 +18,14 @@ from functools import partial
 from itertools import islice
 from typing import Callable, Iterable, Iterator, Sequence
 
-import numpy as np
 
+from .boilerplate import PageLines
 from .cluster import recluster
+from .evidence import site_of
 from .extract import Article, ExtractionError, content_hash, extract
 from .fingerprint import Fingerprint, fingerprint
 from .match import candidate_pairs, verify
+from .origin import refresh as refresh_origins
 from .readers import Item, Page, ReadError, read_paths
 from .settings import Settings
 from .store import Store
@@ -199,43 +201,72 @@ def _record_errors(store: Store, errors: list[ReadError], summary: ScanSummary) 
 
 
 def _store_batch(store: Store, results: list[Processed | ReadError], summary: ScanSummary) -> None:
-    """Store one batch of processed pages, then match and cluster it, in one transaction."""
-    now = datetime.now(timezone.utc)
+    """Store one batch of processed pages, then match, cluster and attribute it, in one transaction."""
     with store.transaction():
-        errors = [r for r in results if isinstance(r, ReadError)]
-        latest: dict[str, Processed] = {}
-        for r in results:
-            if isinstance(r, Processed):
-                latest[r.article.url] = r  # the same URL twice in a batch: the later crawl wins
-        stored = store.stored_pages(list(latest))
-        changed_ids = [stored[u].doc_id for u, r in latest.items() if u in stored and stored[u].content_hash != r.article.content_hash]
-        first_seen = store.first_seen(changed_ids)
-        store.delete_documents(changed_ids)
-        next_id = store.next_doc_id()
-        rows = []
-        unchanged: list[int] = []
-        for url, r in latest.items():
-            old = stored.get(url)
-            if old is not None and old.content_hash == r.article.content_hash:
-                summary.pages_skipped += 1
-                unchanged.append(old.doc_id)
-                continue
-            if old is not None:
-                doc_id, seen = old.doc_id, first_seen.get(old.doc_id, now)
-                summary.pages_changed += 1
-            else:
-                doc_id, seen, next_id = next_id, now, next_id + 1
-                summary.pages_new += 1
-            rows.append((doc_id, r.article, r.fingerprint, seen))
-        summary.pages_skipped += sum(1 for r in results if isinstance(r, Processed)) - len(latest)
-        store.write_documents(rows, now=now.replace(tzinfo=None))
-        store.touch_documents(unchanged)
-        fingerprinted = {doc_id: fp.shingles for doc_id, _, fp, _ in rows if fp is not None}
-        summary.articles += len(fingerprinted)
-        pairs = candidate_pairs(store.con, list(fingerprinted))
-        matches = verify(pairs, fingerprinted, store.texts, store.settings)
-        store.write_matches([m.as_row() for m in matches])
-        summary.new_matches += len(matches)
-        affected, assignment = recluster(store.con, [doc_id for doc_id, *_ in rows])
+        rows = _write_pages(store, [r for r in results if isinstance(r, Processed)], summary)
+        touched = _match(store, rows, summary)
+        affected, assignment = recluster(store.con, touched)
+        old_clusters = store.cluster_ids(affected)
         store.replace_clusters(affected, assignment)
-        _record_errors(store, errors, summary)
+        dropped, origins = refresh_origins(store.con, affected, assignment, old_clusters, [a.url for _, a, _, _ in rows])
+        store.replace_origins(dropped, origins)
+        _record_errors(store, [r for r in results if isinstance(r, ReadError)], summary)
+
+
+Row = tuple[int, Article, "Fingerprint | None", datetime]
+
+
+def _write_pages(store: Store, processed: list[Processed], summary: ScanSummary) -> list[Row]:
+    """Store new and changed pages (a changed page keeps its doc_id and first_seen); returns what was written."""
+    now = datetime.now(timezone.utc)
+    latest: dict[str, Processed] = {}
+    for r in processed:
+        latest[r.article.url] = r  # the same URL twice in a batch: the later crawl wins
+    summary.pages_skipped += len(processed) - len(latest)
+    stored = store.stored_pages(list(latest))
+    changed = [stored[u].doc_id for u, r in latest.items() if u in stored and stored[u].content_hash != r.article.content_hash]
+    first_seen = store.first_seen(changed)
+    store.delete_documents(changed)
+    next_id = store.next_doc_id()
+    rows: list[Row] = []
+    unchanged: list[int] = []
+    for url, r in latest.items():
+        old = stored.get(url)
+        if old is not None and old.content_hash == r.article.content_hash:
+            summary.pages_skipped += 1
+            unchanged.append(old.doc_id)
+            continue
+        if old is not None:
+            doc_id, seen = old.doc_id, first_seen.get(old.doc_id, now)
+            summary.pages_changed += 1
+        else:
+            doc_id, seen, next_id = next_id, now, next_id + 1
+            summary.pages_new += 1
+        rows.append((doc_id, r.article, r.fingerprint, seen))
+    store.write_documents(rows, now=now.replace(tzinfo=None))
+    store.touch_documents(unchanged)
+    return rows
+
+
+def _match(store: Store, rows: list[Row], summary: ScanSummary) -> list[int]:
+    """Find and verify the matches of the written pages; returns the documents whose matches changed.
+
+    New pages can turn lines of their site into template lines, so the site's
+    earlier same-site matches are verified again and dropped when they rested
+    on template text.
+    """
+    new_pages = {doc_id: PageLines.of(site_of(art.domain), art.text) for doc_id, art, fp, _ in rows if fp is not None}
+    store.count_site_lines(list(new_pages.values()))
+    summary.articles += len(new_pages)
+    pairs = candidate_pairs(store.con, list(new_pages))
+    recheck = store.same_site_matches({p.site for p in new_pages.values() if p.site})
+    pages = dict(new_pages)
+    pages.update(store.page_lines([d for pair in pairs + recheck for d in pair if d not in pages]))
+    template = store.template_pages(list(pages.values()))
+    matches = verify(pairs, pages, template, store.settings)
+    store.write_matches([m.as_row() for m in matches])
+    summary.new_matches += len(matches)
+    kept = {(m.doc_a, m.doc_b) for m in verify(recheck, pages, template, store.settings)}
+    dropped = [pair for pair in recheck if pair not in kept]
+    store.delete_matches(dropped)
+    return [doc_id for doc_id, *_ in rows] + [d for pair in dropped for d in pair]

@@ -58,11 +58,11 @@ def copies(store: Store, url: str) -> list[Copy]:
     rows = store.con.execute(
         """
         SELECT d.doc_id, d.url, d.domain, d.title, d.published_at,
-               m.similarity, m.containment, m.kind, d.doc_id = o.origin_doc_id AS is_origin
+               m.similarity, m.containment, m.kind, coalesce(d.doc_id = o.origin_doc_id, false) AS is_origin
         FROM clusters c
         JOIN clusters me ON me.cluster_id = c.cluster_id AND me.doc_id = ?
         JOIN documents d ON d.doc_id = c.doc_id
-        JOIN cluster_origins o ON o.cluster_id = c.cluster_id
+        LEFT JOIN origins o ON o.cluster_id = c.cluster_id
         LEFT JOIN matches m ON m.doc_a = least(c.doc_id, me.doc_id) AND m.doc_b = greatest(c.doc_id, me.doc_id)
         WHERE c.doc_id <> me.doc_id
         ORDER BY is_origin DESC, d.published_at NULLS LAST, d.url
@@ -84,3 +84,63 @@ def copies(store: Store, url: str) -> list[Copy]:
             sim, cont = measured[d_id]
         out.append(Copy(d_id, d_url, domain, title, published, sim, cont, kind, bool(is_origin)))
     return out
+
+
+@dataclass(frozen=True)
+class OriginReport:
+    """Where the article a page carries came from, and why we think so."""
+
+    url: str
+    cluster_id: int | None
+    pages: int
+    origin_doc_id: int | None
+    origin_url: str | None
+    origin_domain: str | None
+    publisher: str | None
+    confidence: float | None
+    method: str | None
+    evidence: str | None
+    page_is_origin: bool
+
+    @property
+    def crawled(self) -> bool:
+        return self.origin_doc_id is not None
+
+
+def origin_of(store: Store, url: str) -> OriginReport:
+    """The origin of the article the page at ``url`` carries (the page itself when it is the origin)."""
+    doc_id = find_document(store, url)
+    rows = store.con.execute(
+        """
+        SELECT o.cluster_id, (SELECT count(*) FROM clusters c2 WHERE c2.cluster_id = o.cluster_id),
+               o.origin_doc_id, o.origin_url, o.origin_domain, o.publisher, o.confidence, o.method, o.evidence
+        FROM origins o
+        WHERE o.cluster_id = coalesce((SELECT cluster_id FROM clusters WHERE doc_id = ?), ?)
+        """,
+        [doc_id, doc_id],
+    ).fetchall()
+    stored_url = store.con.execute("SELECT url FROM documents WHERE doc_id = ?", [doc_id]).fetchall()[0][0]
+    if not rows:
+        return OriginReport(stored_url, None, 1, None, None, None, None, None, None, None, False)
+    cluster_id, pages, o_doc, o_url, o_domain, publisher, confidence, method, evidence = rows[0]
+    return OriginReport(stored_url, cluster_id, max(pages, 1), o_doc, o_url, o_domain, publisher, confidence,
+                        method, evidence, o_doc == doc_id)
+
+
+TOP_ORIGINS_SQL = """
+SELECT coalesce(origin_domain, origin_publisher) AS origin, count(DISTINCT cluster_id) AS articles, count(*) AS copies
+FROM syndication GROUP BY 1 ORDER BY copies DESC, articles DESC, origin LIMIT ?
+"""
+TOP_REPOSTERS_SQL = """
+SELECT copy_domain AS reposter, count(*) AS copies, count(DISTINCT coalesce(origin_domain, origin_publisher)) AS sources,
+       round(avg(CASE WHEN links_back THEN 1 ELSE 0 END), 2) AS share_linking_back
+FROM syndication GROUP BY 1 ORDER BY copies DESC, reposter LIMIT ?
+"""
+
+
+def top(store: Store, limit: int = 10) -> tuple[list[tuple], list[tuple]]:
+    """Domains most often origins, and domains most often reposting: (origins, reposters) rows."""
+    return (
+        store.con.execute(TOP_ORIGINS_SQL, [limit]).fetchall(),
+        store.con.execute(TOP_REPOSTERS_SQL, [limit]).fetchall(),
+    )

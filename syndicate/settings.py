@@ -47,6 +47,9 @@ class Settings:
     """What a fingerprint means; two databases compare only with equal settings.
 
     ``threshold`` is the Jaccard similarity a duplicate must reach;
+    ``candidate_threshold`` the similarity the LSH bands are tuned for (lower
+    than ``threshold``: at its own threshold an LSH index finds only about half
+    of the pairs, so candidates are drawn wider and verified exactly);
     ``containment`` the share of the smaller article that must appear in the
     larger one for a partial copy (truncated repost); ``lead_words`` the size of
     the opening passage indexed separately so that truncated copies, whose
@@ -56,9 +59,12 @@ class Settings:
     shingle_size: int = 5
     num_perm: int = 128
     threshold: float = 0.5
+    candidate_threshold: float = 0.3
     containment: float = 0.8
     lead_words: int = 100
     min_shingles: int = 20
+    min_shared: int = 100
+    min_shared_containment: float = 0.4
     seed: int = 1
     scheme: str = "affine32"
     bands: int = field(init=False)
@@ -69,16 +75,19 @@ class Settings:
             raise SettingsMismatchError("--shingle-size must be at least 1")
         if not 0.0 < self.threshold <= 1.0:
             raise SettingsMismatchError("--threshold must be in (0, 1]")
+        if not 0.0 < self.candidate_threshold <= 1.0:
+            raise SettingsMismatchError("--candidate-threshold must be in (0, 1]")
         if not 0.0 < self.containment <= 1.0:
             raise SettingsMismatchError("--containment must be in (0, 1]")
         if self.num_perm < 2:
             raise SettingsMismatchError("--num-perm must be at least 2")
-        bands, rows = lsh_params(self.threshold, self.num_perm)
+        bands, rows = lsh_params(self.candidate_threshold, self.num_perm)
         object.__setattr__(self, "bands", bands)
         object.__setattr__(self, "rows", rows)
 
     # Only these define a fingerprint; bands/rows follow from them.
-    KEYS = ("shingle_size", "num_perm", "threshold", "containment", "lead_words", "min_shingles", "seed", "scheme")
+    KEYS = ("shingle_size", "num_perm", "threshold", "candidate_threshold", "containment", "lead_words", "min_shingles", "min_shared",
+            "min_shared_containment", "seed", "scheme")
 
     def to_json(self) -> str:
         return json.dumps({k: getattr(self, k) for k in self.KEYS}, sort_keys=True)

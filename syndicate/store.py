@@ -19,106 +19,17 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from .boilerplate import PageLines
 from .errors import DatabaseError, SettingsMismatchError
+from .evidence import site_of
 from .extract import Article
-from .fingerprint import Fingerprint
+from .fingerprint import PARAGRAPH_BAND, Fingerprint
+from .origin import Origin
+from .schema import SCHEMA, SCHEMA_VERSION, VIEWS
 from .settings import Settings
+from .sqlutil import ids, registered
 
-SCHEMA_VERSION = 1
 DEFAULT_DB = "syndicate.duckdb"
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id BIGINT NOT NULL,
-    url VARCHAR NOT NULL,
-    domain VARCHAR,
-    title VARCHAR,
-    author VARCHAR,
-    sitename VARCHAR,
-    published_at TIMESTAMP,
-    fetched_at TIMESTAMP,
-    canonical_url VARCHAR,
-    language VARCHAR,
-    source VARCHAR,
-    record VARCHAR,
-    content_hash VARCHAR,
-    status VARCHAR,
-    word_count INTEGER,
-    shingle_count INTEGER,
-    text VARCHAR,
-    first_seen TIMESTAMP,
-    last_seen TIMESTAMP
-);
-CREATE TABLE IF NOT EXISTS links (doc_id BIGINT NOT NULL, url VARCHAR, text VARCHAR);
-CREATE TABLE IF NOT EXISTS signatures (doc_id BIGINT NOT NULL, minhash UINTEGER[]);
-CREATE TABLE IF NOT EXISTS bands (band SMALLINT NOT NULL, hash UBIGINT NOT NULL, doc_id BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS matches (
-    doc_a BIGINT NOT NULL,
-    doc_b BIGINT NOT NULL,
-    similarity DOUBLE,
-    containment DOUBLE,
-    kind VARCHAR
-);
-CREATE TABLE IF NOT EXISTS clusters (doc_id BIGINT NOT NULL, cluster_id BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-    run_id BIGINT NOT NULL,
-    started_at TIMESTAMP,
-    finished_at TIMESTAMP,
-    status VARCHAR,
-    paths VARCHAR,
-    pages_read BIGINT,
-    pages_new BIGINT,
-    pages_changed BIGINT,
-    pages_skipped BIGINT,
-    pages_failed BIGINT,
-    articles BIGINT,
-    new_matches BIGINT,
-    clusters BIGINT,
-    seconds DOUBLE,
-    settings VARCHAR
-);
-CREATE TABLE IF NOT EXISTS errors (run_id BIGINT, source VARCHAR, record VARCHAR, reason VARCHAR);
-"""
-
-# The origin here is the placeholder of the core pipeline: the member published
-# first (else fetched first); ties go to the smaller URL so the answer does not
-# depend on scan order.
-VIEWS = """
-CREATE OR REPLACE VIEW cluster_origins AS
-SELECT cluster_id, doc_id AS origin_doc_id
-FROM (
-    SELECT c.cluster_id, c.doc_id,
-           row_number() OVER (
-               PARTITION BY c.cluster_id
-               ORDER BY d.published_at NULLS LAST, d.fetched_at NULLS LAST, d.url
-           ) AS rank
-    FROM clusters c JOIN documents d USING (doc_id)
-)
-WHERE rank = 1;
-
-CREATE OR REPLACE VIEW syndication AS
-SELECT c.cluster_id,
-       cd.doc_id AS copy_doc_id,
-       cd.url AS copy_url,
-       cd.domain AS copy_domain,
-       cd.title AS copy_title,
-       cd.published_at AS copy_published_at,
-       od.doc_id AS origin_doc_id,
-       od.url AS origin_url,
-       od.domain AS origin_domain,
-       od.published_at AS origin_published_at,
-       m.similarity,
-       m.containment,
-       m.kind
-FROM clusters c
-JOIN cluster_origins o USING (cluster_id)
-JOIN documents cd ON cd.doc_id = c.doc_id
-JOIN documents od ON od.doc_id = o.origin_doc_id
-LEFT JOIN matches m
-    ON m.doc_a = least(cd.doc_id, od.doc_id) AND m.doc_b = greatest(cd.doc_id, od.doc_id)
-WHERE c.doc_id <> o.origin_doc_id;
-"""
 
 
 @dataclass(frozen=True)
@@ -241,9 +152,10 @@ class Store:
         if not urls:
             return {}
         wanted = pa.table({"url": pa.array(list(set(urls)), pa.string())})
-        rows = self.con.execute(
-            "SELECT d.url, d.doc_id, d.content_hash FROM documents d JOIN wanted w ON d.url = w.url"
-        ).fetchall()
+        with registered(self.con, wanted=wanted):
+            rows = self.con.execute(
+                "SELECT d.url, d.doc_id, d.content_hash FROM documents d JOIN wanted w ON d.url = w.url"
+            ).fetchall()
         return {url: StoredPage(doc_id, chash) for url, doc_id, chash in rows}
 
     def known_hashes(self, hashes: Sequence[str]) -> dict[str, set[str]]:
@@ -252,23 +164,48 @@ class Store:
             return {}
         wanted = pa.table({"h": pa.array(list(set(hashes)), pa.string())})
         out: dict[str, set[str]] = {}
-        for chash, url in self.con.execute(
-            "SELECT d.content_hash, d.url FROM documents d JOIN wanted w ON d.content_hash = w.h"
-        ).fetchall():
+        with registered(self.con, wanted=wanted):
+            rows = self.con.execute(
+                "SELECT d.content_hash, d.url FROM documents d JOIN wanted w ON d.content_hash = w.h"
+            ).fetchall()
+        for chash, url in rows:
             out.setdefault(chash, set()).add(url)
         return out
 
     def next_doc_id(self) -> int:
         return int(self.con.execute("SELECT coalesce(max(doc_id), 0) + 1 FROM documents").fetchall()[0][0])
 
+    def page_lines(self, doc_ids: Sequence[int]) -> dict[int, PageLines]:
+        """Stored articles as verification sees them (site and lines)."""
+        if not doc_ids:
+            return {}
+        with registered(self.con, wanted=ids(doc_ids)):
+            rows = self.con.execute(
+                "SELECT d.doc_id, d.domain, d.text FROM documents d JOIN wanted w USING (doc_id)"
+            ).fetchall()
+        return {doc_id: PageLines.of(site_of(domain or ""), text or "") for doc_id, domain, text in rows}
+
+    def template_pages(self, pages: Sequence[PageLines]) -> dict[tuple[str, int], int]:
+        """How many stored pages of each site carry each line of the given pages."""
+        keys = {(p.site, h) for p in pages if p.site for h in p.hashes}
+        if not keys:
+            return {}
+        sites, hashes = zip(*keys)
+        wanted = pa.table({"site": pa.array(sites, pa.string()), "h": pa.array(hashes, pa.uint64())})
+        with registered(self.con, wanted=wanted):
+            rows = self.con.execute(
+                "SELECT s.site, s.line_hash, s.pages FROM site_lines s JOIN wanted w ON s.site = w.site AND s.line_hash = w.h"
+            ).fetchall()
+        return {(site, h): n for site, h, n in rows}
+
     def texts(self, doc_ids: Sequence[int]) -> dict[int, str]:
         """Stored article text of the given documents."""
         if not doc_ids:
             return {}
-        wanted = pa.table({"doc_id": pa.array(list(set(doc_ids)), pa.int64())})
-        rows = self.con.execute(
-            "SELECT d.doc_id, d.text FROM documents d JOIN wanted w USING (doc_id)"
-        ).fetchall()
+        with registered(self.con, wanted=ids(doc_ids)):
+            rows = self.con.execute(
+                "SELECT d.doc_id, d.text FROM documents d JOIN wanted w USING (doc_id)"
+            ).fetchall()
         return dict(rows)
 
     # --- writes ----------------------------------------------------------
@@ -294,6 +231,28 @@ class Store:
                 "INSERT INTO errors VALUES (?, ?, ?, ?)", [(run_id, s, r, reason) for s, r, reason in errors]
             )
 
+    def count_site_lines(self, pages: Sequence[PageLines], sign: int = 1) -> None:
+        """Add (sign 1) or remove (sign -1) pages' lines to the per-site line counts."""
+        counts: dict[tuple[str, int], int] = {}
+        for page in pages:
+            if page.site:
+                for h in page.distinct():
+                    counts[(page.site, h)] = counts.get((page.site, h), 0) + sign
+        if not counts:
+            return
+        (sites, hashes), deltas = zip(*counts.keys()), list(counts.values())
+        delta = pa.table({"site": pa.array(sites, pa.string()), "h": pa.array(hashes, pa.uint64()),
+                          "n": pa.array(deltas, pa.int32())})
+        with registered(self.con, delta=delta):
+            self.con.execute(
+                "UPDATE site_lines s SET pages = s.pages + d.n FROM delta d WHERE s.site = d.site AND s.line_hash = d.h")
+            self.con.execute(
+                """INSERT INTO site_lines SELECT d.site, d.h, d.n FROM delta d
+                   WHERE d.n > 0 AND NOT EXISTS (
+                       SELECT 1 FROM site_lines s WHERE s.site = d.site AND s.line_hash = d.h)""")
+            if sign < 0:
+                self.con.execute("DELETE FROM site_lines WHERE pages <= 0")
+
     def delete_documents(self, doc_ids: Sequence[int], keep_row: bool = False) -> None:
         """Remove documents with their links, signatures, bands and matches.
 
@@ -303,16 +262,14 @@ class Store:
         """
         if not doc_ids:
             return
-        gone = pa.table({"doc_id": pa.array(list(doc_ids), pa.int64())})
-        self.con.register("gone", gone)
-        try:
-            for table in ("links", "signatures", "bands") + (() if keep_row else ("documents",)):
+        articles = self._articles(doc_ids)
+        self.count_site_lines([p for doc_id, p in self.page_lines(list(articles)).items()], sign=-1)
+        with registered(self.con, gone=ids(doc_ids)):
+            for table in ("links", "evidence", "signatures", "bands") + (() if keep_row else ("documents",)):
                 self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM gone)")
             self.con.execute(
                 "DELETE FROM matches WHERE doc_a IN (SELECT doc_id FROM gone) OR doc_b IN (SELECT doc_id FROM gone)"
             )
-        finally:
-            self.con.unregister("gone")
 
     def write_documents(
         self, rows: Sequence[tuple[int, Article, Fingerprint | None, datetime]], now: datetime | None = None
@@ -322,10 +279,11 @@ class Store:
             return
         now = now or _now()
         doc = {name: [] for name in (
-            "doc_id", "url", "domain", "title", "author", "sitename", "published_at", "fetched_at",
-            "canonical_url", "language", "source", "record", "content_hash", "status", "word_count",
+            "doc_id", "url", "domain", "site", "title", "author", "sitename", "published_at", "fetched_at",
+            "modified_at", "canonical_url", "language", "source", "record", "content_hash", "status", "word_count",
             "shingle_count", "text", "first_seen", "last_seen")}
         link_rows: dict[str, list] = {"doc_id": [], "url": [], "text": []}
+        evidence_rows: dict[str, list] = {"doc_id": [], "kind": [], "url": [], "publisher": [], "text": []}
         sig_ids: list[int] = []
         sigs: list[np.ndarray] = []
         band_ids: list[np.ndarray] = []
@@ -333,9 +291,10 @@ class Store:
         band_docs: list[np.ndarray] = []
         for doc_id, art, fp, first_seen in rows:
             values = dict(
-                doc_id=doc_id, url=art.url, domain=art.domain, title=art.title, author=art.author,
+                doc_id=doc_id, url=art.url, domain=art.domain, site=site_of(art.domain), title=art.title, author=art.author,
                 sitename=art.sitename, published_at=_utc_naive(art.published_at),
-                fetched_at=_utc_naive(art.fetched_at), canonical_url=art.canonical_url,
+                fetched_at=_utc_naive(art.fetched_at), modified_at=_utc_naive(art.modified_at),
+                canonical_url=art.canonical_url,
                 language=art.language, source=art.source, record=art.record, content_hash=art.content_hash,
                 status="article" if fp is not None else "no_article", word_count=art.word_count,
                 shingle_count=fp.shingle_count if fp is not None else 0, text=art.text,
@@ -347,15 +306,19 @@ class Store:
                 link_rows["doc_id"].append(doc_id)
                 link_rows["url"].append(link.url)
                 link_rows["text"].append(link.text)
+            for ev in art.evidence:
+                for name, value in (("doc_id", doc_id), ("kind", ev.kind), ("url", ev.url),
+                                    ("publisher", ev.publisher), ("text", ev.text)):
+                    evidence_rows[name].append(value)
             if fp is not None:
                 sig_ids.append(doc_id)
                 sigs.append(fp.signature)
-                n = len(fp.bands)
-                band_ids.append(np.arange(n, dtype=np.int16))
-                band_hashes.append(fp.bands)
-                band_docs.append(np.full(n, doc_id, dtype=np.int64))
+                n, k = len(fp.bands), len(fp.paragraphs)
+                band_ids.append(np.concatenate([np.arange(n, dtype=np.int16), np.full(k, PARAGRAPH_BAND, dtype=np.int16)]))
+                band_hashes.append(np.concatenate([fp.bands, fp.paragraphs]))
+                band_docs.append(np.full(n + k, doc_id, dtype=np.int64))
         ts = pa.timestamp("us")
-        doc_types = {"published_at": ts, "fetched_at": ts, "first_seen": ts, "last_seen": ts,
+        doc_types = {"published_at": ts, "fetched_at": ts, "modified_at": ts, "first_seen": ts, "last_seen": ts,
                      "doc_id": pa.int64(), "word_count": pa.int32(), "shingle_count": pa.int32()}
         new_docs = pa.table({k: pa.array(v, doc_types.get(k, pa.string())) for k, v in doc.items()})
         self._insert("documents", new_docs)
@@ -365,6 +328,9 @@ class Store:
                 "url": pa.array(link_rows["url"], pa.string()),
                 "text": pa.array(link_rows["text"], pa.string()),
             }))
+        if evidence_rows["doc_id"]:
+            self._insert("evidence", pa.table({k: pa.array(v, pa.int64() if k == "doc_id" else pa.string())
+                                               for k, v in evidence_rows.items()}))
         if sig_ids:
             num_perm = self.settings.num_perm
             flat = pa.array(np.concatenate(sigs), pa.uint32())
@@ -378,19 +344,43 @@ class Store:
                 "doc_id": pa.array(np.concatenate(band_docs)),
             }))
 
+    def _articles(self, doc_ids: Sequence[int]) -> set[int]:
+        with registered(self.con, wanted=ids(doc_ids)):
+            return {r[0] for r in self.con.execute(
+                "SELECT doc_id FROM documents WHERE status = 'article' AND doc_id IN (SELECT doc_id FROM wanted)").fetchall()}
+
     def touch_documents(self, doc_ids: Sequence[int], now: datetime | None = None) -> None:
         """Mark stored pages as seen again in this crawl."""
         if doc_ids:
-            seen = pa.table({"doc_id": pa.array(list(doc_ids), pa.int64())})
-            self.con.execute(
-                "UPDATE documents SET last_seen = ? WHERE doc_id IN (SELECT doc_id FROM seen)", [now or _now()]
-            )
+            with registered(self.con, seen=ids(doc_ids)):
+                self.con.execute(
+                    "UPDATE documents SET last_seen = ? WHERE doc_id IN (SELECT doc_id FROM seen)", [now or _now()]
+                )
 
     def first_seen(self, doc_ids: Sequence[int]) -> dict[int, datetime]:
         if not doc_ids:
             return {}
-        wanted = pa.table({"doc_id": pa.array(list(doc_ids), pa.int64())})
-        return dict(self.con.execute("SELECT doc_id, first_seen FROM documents WHERE doc_id IN (SELECT doc_id FROM wanted)").fetchall())
+        with registered(self.con, wanted=ids(doc_ids)):
+            return dict(self.con.execute(
+                "SELECT doc_id, first_seen FROM documents WHERE doc_id IN (SELECT doc_id FROM wanted)").fetchall())
+
+    def same_site_matches(self, sites: set[str]) -> list[tuple[int, int]]:
+        """Stored matches between two pages of one of these sites."""
+        if not sites:
+            return []
+        wanted = pa.table({"site": pa.array(sorted(sites), pa.string())})
+        with registered(self.con, wanted=wanted):
+            return [tuple(r) for r in self.con.execute(
+            """SELECT m.doc_a, m.doc_b FROM matches m
+               JOIN documents a ON a.doc_id = m.doc_a JOIN documents b ON b.doc_id = m.doc_b
+               WHERE a.site = b.site AND a.site IN (SELECT site FROM wanted) ORDER BY 1, 2""").fetchall()]
+
+    def delete_matches(self, pairs: Sequence[tuple[int, int]]) -> None:
+        if pairs:
+            a, b = zip(*pairs)
+            gone = pa.table({"a": pa.array(a, pa.int64()), "b": pa.array(b, pa.int64())})
+            with registered(self.con, gone=gone):
+                self.con.execute("DELETE FROM matches USING gone WHERE matches.doc_a = gone.a AND matches.doc_b = gone.b")
 
     def write_matches(self, matches: Sequence[tuple[int, int, float, float, str]]) -> None:
         if matches:
@@ -401,20 +391,37 @@ class Store:
                 "kind": pa.array(kind, pa.string()),
             }))
 
+    def cluster_ids(self, doc_ids: Sequence[int]) -> list[int]:
+        """Current cluster ids of the given documents."""
+        if not doc_ids:
+            return []
+        with registered(self.con, wanted=ids(doc_ids)):
+            return [r[0] for r in self.con.execute(
+                "SELECT DISTINCT cluster_id FROM clusters WHERE doc_id IN (SELECT doc_id FROM wanted)").fetchall()]
+
     def replace_clusters(self, doc_ids: Sequence[int], assignment: dict[int, int]) -> None:
         """Drop the cluster rows of ``doc_ids`` and store ``assignment`` (doc_id -> cluster_id)."""
         if doc_ids:
-            gone = pa.table({"doc_id": pa.array(list(doc_ids), pa.int64())})
-            self.con.execute("DELETE FROM clusters WHERE doc_id IN (SELECT doc_id FROM gone)")
+            with registered(self.con, gone=ids(doc_ids)):
+                self.con.execute("DELETE FROM clusters WHERE doc_id IN (SELECT doc_id FROM gone)")
         if assignment:
             self._insert("clusters", pa.table({
                 "doc_id": pa.array(list(assignment.keys()), pa.int64()),
                 "cluster_id": pa.array(list(assignment.values()), pa.int64()),
             }))
 
+    def replace_origins(self, cluster_ids: Sequence[int], origins: Sequence[Origin]) -> None:
+        """Drop the origins of ``cluster_ids`` and store ``origins``."""
+        if cluster_ids:
+            with registered(self.con, gone=ids(cluster_ids, "cluster_id")):
+                self.con.execute("DELETE FROM origins WHERE cluster_id IN (SELECT cluster_id FROM gone)")
+        if origins:
+            columns = ("cluster_id", "origin_doc_id", "origin_url", "origin_domain", "publisher", "confidence", "method", "evidence")
+            types = {"cluster_id": pa.int64(), "origin_doc_id": pa.int64(), "confidence": pa.float64()}
+            self._insert("origins", pa.table({
+                c: pa.array([getattr(o, c) for o in origins], types.get(c, pa.string())) for c in columns
+            }))
+
     def _insert(self, table: str, data: pa.Table) -> None:
-        self.con.register("_batch", data)
-        try:
+        with registered(self.con, _batch=data):
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _batch")
-        finally:
-            self.con.unregister("_batch")

@@ -50,7 +50,7 @@ def test_bands_and_rows_are_datasketch_choice():
     for threshold in (0.3, 0.5, 0.8):
         lsh = MinHashLSH(threshold=threshold, num_perm=128)
         assert lsh_params(threshold, 128) == (lsh.b, lsh.r)
-        s = Settings(threshold=threshold)
+        s = Settings(candidate_threshold=threshold)
         assert (s.bands, s.rows) == (lsh.b, lsh.r)
 
 

@@ -17,7 +17,7 @@ def test_new_database_has_tables_views_and_settings(tmp_path):
     with duckdb.connect(str(db), read_only=True) as con:
         names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-    assert TABLES | {"syndication", "cluster_origins"} <= names
+    assert TABLES | {"syndication", "origins", "evidence"} <= names
     assert meta["schema_version"] == str(SCHEMA_VERSION)
     assert Settings.from_json(meta["settings"]) == Settings(threshold=0.6)
     with Store.open(db) as store:  # no settings given: the stored ones
@@ -67,4 +67,4 @@ def test_settings_validation():
     with pytest.raises(SettingsMismatchError):
         Settings(shingle_size=0)
     assert Settings().replace(threshold=0.8).threshold == 0.8
-    assert Settings().replace(threshold=0.8).bands != Settings().bands
+    assert Settings().replace(candidate_threshold=0.5).bands != Settings().bands

@@ -1,0 +1,71 @@
+"""Site template lines: text that recurs on several pages of one site is not the article.
+
+Extraction keeps some of a site's chrome (newsletter pitches, "DON'T MISS"
+teasers, cookie notices, bylines). Those lines recur across the site's pages,
+so two articles on one template share them and a copy on a new template
+gains them. When a pair is verified, such lines are set aside:
+
+- same site: lines that also appear on a third page of the site are template,
+  not shared article text;
+- different sites: a line that recurs on its own site and is absent from the
+  other page is chrome, not a difference between the articles.
+
+The table ``site_lines`` (site, line_hash, pages) counts, per site, the pages
+on which each distinct line appears.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+import xxhash
+
+from .text import tokens
+
+
+def line_hash(line: str) -> int:
+    """Hash of a line's tokens: case, punctuation and spacing do not matter."""
+    return xxhash.xxh3_64_intdigest(" ".join(tokens(line)).encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class PageLines:
+    """A stored article as verification sees it: its site and its lines with their hashes."""
+
+    site: str
+    lines: tuple[str, ...]
+    hashes: tuple[int, ...]
+
+    @classmethod
+    def of(cls, site: str, text: str) -> "PageLines":
+        lines = tuple(line for line in (text or "").split("\n") if line.strip())
+        return cls(site, lines, tuple(line_hash(line) for line in lines))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def distinct(self) -> set[int]:
+        return set(self.hashes)
+
+
+def without_template(a: PageLines, b: PageLines, pages: Mapping[tuple[str, int], int]) -> tuple[str, str]:
+    """The two texts with their site template lines set aside, for comparing a with b.
+
+    ``pages`` maps (site, line_hash) to the number of stored pages of that site
+    carrying the line. Pages without a known site keep all their lines.
+    """
+    ha, hb = a.distinct(), b.distinct()
+    if a.site and a.site == b.site:
+        def template(h: int) -> bool:  # also on a page other than these two
+            return pages.get((a.site, h), 0) - (h in ha) - (h in hb) >= 1
+
+        return _keep(a, lambda h: not template(h)), _keep(b, lambda h: not template(h))
+    keep_a = (lambda h: h in hb or pages.get((a.site, h), 0) < 2) if a.site else (lambda h: True)
+    keep_b = (lambda h: h in ha or pages.get((b.site, h), 0) < 2) if b.site else (lambda h: True)
+    return _keep(a, keep_a), _keep(b, keep_b)
+
+
+def _keep(page: PageLines, keep: Callable[[int], bool]) -> str:
+    return "\n".join(line for line, h in zip(page.lines, page.hashes) if keep(h))

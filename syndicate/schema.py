@@ -1,0 +1,120 @@
+"""The database schema: tables, views and the schema version.
+
+Every table and column is documented in the README's "The SQL contract".
+"""
+
+from __future__ import annotations
+
+from .origin import URL_KEY_MACRO
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id BIGINT NOT NULL,
+    url VARCHAR NOT NULL,
+    domain VARCHAR,
+    site VARCHAR,
+    title VARCHAR,
+    author VARCHAR,
+    sitename VARCHAR,
+    published_at TIMESTAMP,
+    fetched_at TIMESTAMP,
+    modified_at TIMESTAMP,
+    canonical_url VARCHAR,
+    language VARCHAR,
+    source VARCHAR,
+    record VARCHAR,
+    content_hash VARCHAR,
+    status VARCHAR,
+    word_count INTEGER,
+    shingle_count INTEGER,
+    text VARCHAR,
+    first_seen TIMESTAMP,
+    last_seen TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS links (doc_id BIGINT NOT NULL, url VARCHAR, text VARCHAR);
+CREATE TABLE IF NOT EXISTS evidence (doc_id BIGINT NOT NULL, kind VARCHAR, url VARCHAR, publisher VARCHAR, text VARCHAR);
+CREATE TABLE IF NOT EXISTS signatures (doc_id BIGINT NOT NULL, minhash UINTEGER[]);
+CREATE TABLE IF NOT EXISTS site_lines (site VARCHAR NOT NULL, line_hash UBIGINT NOT NULL, pages INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS bands (band SMALLINT NOT NULL, hash UBIGINT NOT NULL, doc_id BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS matches (
+    doc_a BIGINT NOT NULL,
+    doc_b BIGINT NOT NULL,
+    similarity DOUBLE,
+    containment DOUBLE,
+    kind VARCHAR
+);
+CREATE TABLE IF NOT EXISTS clusters (doc_id BIGINT NOT NULL, cluster_id BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS origins (
+    cluster_id BIGINT NOT NULL,
+    origin_doc_id BIGINT,
+    origin_url VARCHAR,
+    origin_domain VARCHAR,
+    publisher VARCHAR,
+    confidence DOUBLE,
+    method VARCHAR,
+    evidence VARCHAR
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id BIGINT NOT NULL,
+    started_at TIMESTAMP,
+    finished_at TIMESTAMP,
+    status VARCHAR,
+    paths VARCHAR,
+    pages_read BIGINT,
+    pages_new BIGINT,
+    pages_changed BIGINT,
+    pages_skipped BIGINT,
+    pages_failed BIGINT,
+    articles BIGINT,
+    new_matches BIGINT,
+    clusters BIGINT,
+    seconds DOUBLE,
+    settings VARCHAR
+);
+CREATE TABLE IF NOT EXISTS errors (run_id BIGINT, source VARCHAR, record VARCHAR, reason VARCHAR);
+"""
+
+# Every page of a cluster but its origin is a copy; a page alone whose evidence
+# names an outside source is a cluster of one (origins row, no clusters row).
+VIEWS = URL_KEY_MACRO + """
+CREATE OR REPLACE VIEW syndication AS
+WITH members AS (
+    SELECT cluster_id, doc_id FROM clusters
+    UNION ALL
+    SELECT cluster_id, cluster_id AS doc_id FROM origins o
+    WHERE NOT EXISTS (SELECT 1 FROM clusters c WHERE c.cluster_id = o.cluster_id)
+)
+SELECT m.cluster_id,
+       cd.doc_id AS copy_doc_id,
+       cd.url AS copy_url,
+       cd.domain AS copy_domain,
+       cd.title AS copy_title,
+       cd.published_at AS copy_published_at,
+       o.origin_doc_id,
+       o.origin_url,
+       o.origin_domain,
+       o.publisher AS origin_publisher,
+       od.published_at AS origin_published_at,
+       mt.similarity,
+       mt.containment,
+       mt.kind,
+       round(date_diff('second', od.published_at, coalesce(cd.published_at, cd.fetched_at)) / 3600.0, 2) AS lag_hours,
+       (EXISTS (SELECT 1 FROM evidence e WHERE e.doc_id = cd.doc_id AND (
+                    url_key(e.url) = url_key(o.origin_url)
+                    OR (e.publisher IS NOT NULL AND lower(e.publisher) = lower(o.publisher))))
+        OR EXISTS (SELECT 1 FROM links l WHERE l.doc_id = cd.doc_id AND url_key(l.url) = url_key(o.origin_url))
+       ) AS links_back,
+       o.confidence,
+       o.method,
+       o.evidence
+FROM members m
+JOIN origins o USING (cluster_id)
+JOIN documents cd ON cd.doc_id = m.doc_id
+LEFT JOIN documents od ON od.doc_id = o.origin_doc_id
+LEFT JOIN matches mt
+    ON mt.doc_a = least(cd.doc_id, o.origin_doc_id) AND mt.doc_b = greatest(cd.doc_id, o.origin_doc_id)
+WHERE o.origin_doc_id IS DISTINCT FROM cd.doc_id;
+"""
