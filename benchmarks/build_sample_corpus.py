@@ -41,32 +41,19 @@ from pathlib import Path
 from typing import Iterable, Sequence
 from urllib.parse import quote, urlsplit
 
-if __package__:  # imported as part of a package, e.g. ``benchmarks.build_sample_corpus``
-    from .transplant import (
-        _MONTHS_FULL,
-        TransplantError,
-        _default_description,
-        _key,
-        _parse_published,
-        ensure_og_url,
-        slugify,
-        transplant,
-        visible_text,
-    )
-    from .transplant import straight_quotes as _straight_quotes
-else:  # run as a script, or imported with benchmarks/ on sys.path
-    from transplant import (
-        _MONTHS_FULL,
-        TransplantError,
-        _default_description,
-        _key,
-        _parse_published,
-        ensure_og_url,
-        slugify,
-        transplant,
-        visible_text,
-    )
-    from transplant import straight_quotes as _straight_quotes
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # transplant.py sits beside this script
+from transplant import (  # noqa: E402
+    _MONTHS_FULL,
+    TransplantError,
+    _default_description,
+    _key,
+    _parse_published,
+    ensure_og_url,
+    slugify,
+    straight_quotes as _straight_quotes,
+    transplant,
+    visible_text,
+)
 
 __all__ = [
     "TransplantError",
@@ -749,7 +736,7 @@ Notes on the synthetic pages:
   Politics" list and footer; only the article, title, dates and the
   "Previous Story" / "Next Story" titles differ.
 - **Reposts on real chrome.** Made with `transplant()` in
-  `benchmarks/build_sample_corpus.py`: the host's article paragraphs are
+  `benchmarks/transplant.py`: the host's article paragraphs are
   replaced by the new ones (keeping the host's markup), the title, URL,
   canonical (self), dates and JSON-LD are rewritten, and the script checks that
   none of the host's own article paragraphs remain. The repost URLs on

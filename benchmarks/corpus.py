@@ -135,10 +135,8 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
-if __package__:  # imported as part of a package, e.g. ``benchmarks.corpus``
-    from .transplant import TransplantError, slugify, straight_quotes, transplant, visible_text
-else:  # run as a script, or imported with benchmarks/ on sys.path
-    from transplant import TransplantError, slugify, straight_quotes, transplant, visible_text
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # transplant.py sits beside this script
+from transplant import TransplantError, slugify, straight_quotes, transplant, visible_text  # noqa: E402
 
 __all__ = ["build", "load_pages", "main", "KNOWN_SAME_STORY_GROUPS"]
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, datetime
+import os
+import signal
+import sys
+import time
+from datetime import date, datetime, timezone
 from typing import Any, Sequence
 
 import click
@@ -14,6 +18,7 @@ import duckdb
 from . import __version__
 from .errors import SyndicateError
 from .pipeline import STATUS_WITH_ERRORS, ScanSummary, scan
+from .retention import parse_age, prune
 from .query import copies, origin_of, top
 from .settings import Settings
 from .store import DEFAULT_DB, Store
@@ -59,36 +64,90 @@ def cli() -> None:
 @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=None, help="Jaccard similarity of a duplicate [default: 0.5].")
 @click.option("--containment", type=click.FloatRange(0, 1, min_open=True), default=None, help="Share of the shorter article found in the longer one for a partial copy [default: 0.8].")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (for monitoring).")
+@click.option("--log-interval", type=click.FloatRange(min=0), default=60, show_default=True,
+              help="Seconds between progress lines when stderr is not a terminal (0: every batch).")
 def scan_command(
     paths: Sequence[str], db: str, workers: int | None, batch_size: int, shingle_size: int | None,
-    num_perm: int | None, threshold: float | None, containment: float | None, quiet: bool,
+    num_perm: int | None, threshold: float | None, containment: float | None, quiet: bool, as_json: bool,
+    log_interval: float,
 ) -> None:
-    """Scan crawled pages (folders of .html/.html.gz, .jsonl exports) into the database.
+    """Scan crawled pages (folders of .html/.html.gz, .jsonl exports, .warc/.warc.gz) into the database.
 
     Pages already stored with the same bytes are skipped; new pages are matched
-    against everything stored before. Exit status 3: the scan completed but some
-    inputs could not be read (listed in the errors table).
+    against everything stored before. Exit status: 0 ok; 3 completed, but some
+    inputs could not be read (see the errors table); 75 another process is
+    writing to the database; 2 a usage or database error; 1 the scan failed.
     """
+    signal.signal(signal.SIGTERM, _terminate)  # a clean stop: the run is marked failed, the lock released
     overrides = {
         k: v
         for k, v in dict(shingle_size=shingle_size, num_perm=num_perm, threshold=threshold, containment=containment).items()
         if v is not None
     }
     settings = _requested_settings(db, overrides)
-    summary = scan(paths, db, settings=settings, workers=workers, batch_size=batch_size)
-    if not quiet:
+    progress = None if quiet else _Progress(sys.stderr.isatty(), log_interval)
+    summary = scan(paths, db, settings=settings, workers=workers, batch_size=batch_size, on_batch=progress)
+    if progress:
+        progress.done()
+    if as_json:
+        click.echo(json.dumps({"run_id": summary.run_id, "status": summary.status, **summary.counts(),
+                               "seconds": round(summary.seconds, 3), "interrupted_runs": summary.interrupted_runs,
+                               "errors": [e.__dict__ for e in summary.errors[:100]]}, ensure_ascii=False))
+    elif not quiet:
         _print_errors(summary)
         click.echo(summary.line())
     if summary.status == STATUS_WITH_ERRORS:
         click.get_current_context().exit(EXIT_WITH_ERRORS)
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+class _Progress:
+    """Scan progress on stderr: a live line on a terminal, a log line every interval otherwise."""
+
+    def __init__(self, tty: bool, interval: float) -> None:
+        self.tty, self.interval = tty, interval
+        self.start = self.last = time.monotonic()
+
+    def __call__(self, s: ScanSummary) -> None:
+        now = time.monotonic()
+        if not self.tty and now - self.last < self.interval:
+            return
+        self.last = now
+        rate = s.pages_read / max(now - self.start, 1e-9)
+        share = s.bytes_done / s.bytes_total if s.bytes_total else 0.0
+        eta = (now - self.start) * (1 - share) / share if share > 0 else None
+        parts = [f"{s.pages_read} pages read", f"{s.pages_new} new", f"{s.pages_skipped} unchanged",
+                 f"{s.pages_failed} failed", f"{s.new_matches} new matches", f"{rate:.1f} pages/s"]
+        if s.bytes_total:
+            parts.append(f"{share:.0%} of input")
+        if eta is not None:
+            parts.append(f"ETA {_duration(eta)}")
+        if self.tty:
+            click.echo("\r" + ", ".join(parts) + "\033[K", err=True, nl=False)
+        else:
+            stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            click.echo(f"{stamp} scan: " + ", ".join(parts), err=True)
+
+    def done(self) -> None:
+        if self.tty:
+            click.echo("\r\033[K", err=True, nl=False)
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return f"{seconds // 60}m{seconds % 60:02d}s"
+
+
 def _requested_settings(db: str, overrides: dict[str, Any]) -> Settings | None:
     """Settings with the user's overrides applied to the stored (or default) ones."""
     if not overrides:
         return None
-    import os
-
     base = Settings()
     if os.path.exists(db):
         with Store.open(db) as store:
@@ -182,6 +241,31 @@ def top_command(db: str, limit: int, fmt: str) -> None:
     if fmt == "table":
         click.echo("\nMost active reposters")
     click.echo(format_rows(["reposter", "copies", "sources", "share_linking_back"], reposters, fmt), nl=False)
+
+
+@cli.command("runs")
+@db_option
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def runs_command(db: str, limit: int, fmt: str) -> None:
+    """The last scans: when, how long, what they read and found, and how they ended."""
+    columns = ["run_id", "started_at", "status", "seconds", "pages_read", "pages_new", "pages_changed",
+               "pages_skipped", "pages_failed", "new_matches", "clusters"]
+    with Store.open(db, read_only=True) as store:
+        rows = store.con.execute(
+            f"SELECT {', '.join(columns)} FROM runs ORDER BY run_id DESC LIMIT ?", [limit]).fetchall()
+    click.echo(format_rows(columns, rows, fmt), nl=False)
+
+
+@cli.command("prune")
+@db_option
+@click.option("--older-than", "older_than", required=True, metavar="AGE",
+              help="Remove pages not seen for this long: 90d, 12w, 36h.")
+def prune_command(db: str, older_than: str) -> None:
+    """Remove pages last seen longer ago than AGE, with their bands, matches and cluster memberships."""
+    if not os.path.exists(db):
+        raise SyndicateError(f"no database at {db}")
+    click.echo(prune(db, parse_age(older_than)).line())
 
 
 def _cell(value: Any, width: int | None = 60) -> str:

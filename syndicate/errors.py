@@ -25,3 +25,9 @@ class NotFoundError(SyndicateError):
     """A URL or document the user asked about is not in the database."""
 
     exit_code = 1
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception as a one-line reason for the errors table."""
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]

@@ -24,9 +24,10 @@ from .cluster import recluster
 from .evidence import site_of
 from .extract import Article, ExtractionError, content_hash, extract
 from .fingerprint import Fingerprint, fingerprint
+from .lock import WriteLock
 from .match import candidate_pairs, verify
 from .origin import refresh as refresh_origins
-from .readers import Item, Page, ReadError, read_paths
+from .readers import InputProgress, Item, Page, ReadError, read_paths
 from .settings import Settings
 from .store import Store
 
@@ -68,6 +69,9 @@ class ScanSummary:
     clusters: int = 0
     seconds: float = 0.0
     status: str = STATUS_OK
+    interrupted_runs: list[int] = field(default_factory=list)
+    bytes_done: int = 0  # input read so far, for progress (0 when unknown)
+    bytes_total: int = 0
     errors: list[ReadError] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -132,13 +136,17 @@ def scan(
 
     Pages whose bytes are already stored are not extracted again; a page whose
     content changed at the same URL replaces the stored one. ``settings`` None
-    uses the database's (or the defaults for a new database).
+    uses the database's (or the defaults for a new database). Holds the
+    database's write lock for the whole scan (LockedError if another process
+    has it); runs left "running" by a process that died are marked interrupted.
     """
     started = time.perf_counter()
-    items = read_paths(paths)  # fails now if a path does not exist
+    position = InputProgress()
+    items = read_paths(paths, position)  # fails now if a path does not exist
     workers = workers or os.cpu_count() or 1
-    with Store.open(db, settings) as store:
+    with WriteLock(db, "scan"), Store.open(db, settings) as store:
         summary = ScanSummary()
+        summary.interrupted_runs = store.mark_interrupted_runs()  # their process died holding the lock
         summary.run_id = store.start_run([str(p) for p in paths])
         runner = _Runner(store.settings, workers, fast)
         try:
@@ -148,12 +156,10 @@ def scan(
                 in_flight.append((todo, runner.submit(todo)))
                 if len(in_flight) > 1:
                     _store_batch(store, in_flight.popleft()[1](), summary)
-                    if on_batch:
-                        on_batch(summary)
+                    _report(summary, position, on_batch)
             while in_flight:
                 _store_batch(store, in_flight.popleft()[1](), summary)
-                if on_batch:
-                    on_batch(summary)
+                _report(summary, position, on_batch)
         except BaseException:
             summary.status = STATUS_FAILED
             summary.seconds = time.perf_counter() - started
@@ -166,6 +172,12 @@ def scan(
         summary.seconds = time.perf_counter() - started
         store.finish_run(summary.run_id, summary.status, summary.counts(), summary.seconds)
     return summary
+
+
+def _report(summary: ScanSummary, position: InputProgress, on_batch: Callable[[ScanSummary], None] | None) -> None:
+    summary.bytes_done, summary.bytes_total = position.read, position.total
+    if on_batch:
+        on_batch(summary)
 
 
 def _new_pages(store: Store, batch: list[Item], summary: ScanSummary) -> list[Page]:
@@ -263,10 +275,11 @@ def _match(store: Store, rows: list[Row], summary: ScanSummary) -> list[int]:
     pages = dict(new_pages)
     pages.update(store.page_lines([d for pair in pairs + recheck for d in pair if d not in pages]))
     template = store.template_pages(list(pages.values()))
-    matches = verify(pairs, pages, template, store.settings)
+    known = {doc_id: fp.shingles for doc_id, _, fp, _ in rows if fp is not None}
+    matches = verify(pairs, pages, template, store.settings, known)
     store.write_matches([m.as_row() for m in matches])
     summary.new_matches += len(matches)
-    kept = {(m.doc_a, m.doc_b) for m in verify(recheck, pages, template, store.settings)}
+    kept = {(m.doc_a, m.doc_b) for m in verify(recheck, pages, template, store.settings, known)}
     dropped = [pair for pair in recheck if pair not in kept]
     store.delete_matches(dropped)
     return [doc_id for doc_id, *_ in rows] + [d for pair in dropped for d in pair]

@@ -20,6 +20,7 @@ from .errors import InputError
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz")
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,19 @@ class ReadError:
 
 
 Item = Union[Page, ReadError]
+
+
+@dataclass
+class InputProgress:
+    """How much of the input has been read, in bytes of the files as stored (for progress and ETA)."""
+
+    total: int = 0  # all input files
+    done: int = 0  # files read to the end
+    current: int = 0  # position in the file being read, where the reader knows it
+
+    @property
+    def read(self) -> int:
+        return min(self.total, self.done + self.current)
 
 
 def parse_timestamp(value: object) -> datetime | None:
@@ -96,7 +110,7 @@ def read_html_file(path: Path) -> Iterator[Item]:
     yield Page(source=source, record="", html=raw, fetched_at=mtime, fallback_url=path.resolve().as_uri())
 
 
-def read_jsonl(path: Path) -> Iterator[Item]:
+def read_jsonl(path: Path, progress: InputProgress | None = None) -> Iterator[Item]:
     """Pages from a JSONL crawl export: one object a line with ``url`` and ``html`` or ``text``.
 
     Optional fields: ``fetched_at`` (ISO 8601 or Unix seconds) and ``title``
@@ -120,6 +134,8 @@ def read_jsonl(path: Path) -> Iterator[Item]:
                 return
             if not line:
                 return
+            if progress is not None:  # bytes of the file as stored, read ahead by a buffer at most
+                progress.current = (raw.fileobj if isinstance(raw, gzip.GzipFile) else raw).tell()
             if line.strip():
                 yield _jsonl_record(source, lineno, line)
 
@@ -158,34 +174,63 @@ def _jsonl_record(source: str, lineno: int, line: str) -> Item:
     )
 
 
-def read_path(path: Path) -> Iterator[Item]:
+def input_files(path: Path) -> Iterator[Path]:
+    """The files a path stands for: itself, or the readable files of a folder tree (sorted, hidden ones skipped)."""
+    if not path.is_dir():
+        yield path
+        return
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            file = Path(root) / name
+            if not name.startswith(".") and _has_suffix(file, HTML_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES):
+                yield file
+
+
+def read_path(path: Path, progress: InputProgress | None = None) -> Iterator[Item]:
     """Pages from one file or a folder tree (files in sorted order, hidden ones skipped)."""
-    if path.is_dir():
-        for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if not name.startswith("."):
-                    file = Path(root) / name
-                    if _has_suffix(file, HTML_SUFFIXES + JSONL_SUFFIXES):
-                        yield from read_path(file)
-    elif _has_suffix(path, JSONL_SUFFIXES):
-        yield from read_jsonl(path)
+    if not path.exists():
+        raise InputError(f"no such file or folder: {path}")
+    for file in input_files(path):
+        yield from _read_file(file, progress)
+        if progress is not None:
+            progress.done += _size(file)
+            progress.current = 0
+
+
+def _read_file(path: Path, progress: InputProgress | None) -> Iterator[Item]:
+    if _has_suffix(path, JSONL_SUFFIXES):
+        yield from read_jsonl(path, progress)
     elif _has_suffix(path, HTML_SUFFIXES):
         yield from read_html_file(path)
-    elif path.exists():
-        yield ReadError(str(path), "", "unsupported file type; expected .html, .htm, .jsonl (optionally .gz)")
+    elif _has_suffix(path, WARC_SUFFIXES):
+        from .warc import read_warc  # imports FastWARC only when there is a WARC to read
+
+        yield from read_warc(path)
     else:
-        raise InputError(f"no such file or folder: {path}")
+        yield ReadError(str(path), "", "unsupported file type; expected .html, .htm, .jsonl, .warc (optionally .gz)")
 
 
-def read_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Item]:
-    """Pages from several inputs, in the order given; checks they all exist first."""
+def read_paths(paths: Iterable[str | os.PathLike[str]], progress: InputProgress | None = None) -> Iterator[Item]:
+    """Pages from several inputs, in the order given; checks they all exist first.
+
+    With ``progress``, its ``total`` is set to the inputs' size up front and
+    its position follows the reading.
+    """
     paths = [Path(p) for p in paths]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
-    for path in paths:
-        yield from read_path(path)
+    if progress is not None:
+        progress.total = sum(_size(f) for p in paths for f in input_files(p))
+    return (item for path in paths for item in read_path(path, progress))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _reason(exc: BaseException) -> str:

@@ -22,6 +22,7 @@ import pyarrow as pa
 from .boilerplate import PageLines
 from .errors import DatabaseError, SettingsMismatchError
 from .evidence import site_of
+from .lock import LockedError, holder
 from .extract import Article
 from .fingerprint import PARAGRAPH_BAND, Fingerprint
 from .origin import Origin
@@ -78,6 +79,11 @@ class Store:
         try:
             con = duckdb.connect(path, read_only=read_only)
         except duckdb.IOException as exc:
+            writer = holder(path)
+            if writer is not None:
+                raise LockedError(
+                    f"{path} is being written by a {writer.command} ({writer.describe()}); try again when it finishes"
+                ) from None
             raise DatabaseError(f"cannot open database {path}: {str(exc).splitlines()[0]}") from None
         except duckdb.Error as exc:
             raise DatabaseError(f"{path} is not a DuckDB database ({str(exc).splitlines()[0]})") from None
@@ -217,6 +223,13 @@ class Store:
             [run_id, _now(), "\n".join(paths), self.settings.to_json()],
         )
         return run_id
+
+    def mark_interrupted_runs(self) -> list[int]:
+        """Runs still marked running: their process died (the caller holds the write lock)."""
+        rows = [r[0] for r in self.con.execute("SELECT run_id FROM runs WHERE status = 'running' ORDER BY 1").fetchall()]
+        if rows:
+            self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+        return rows
 
     def finish_run(self, run_id: int, status: str, counts: dict[str, int], seconds: float) -> None:
         columns = ", ".join(f"{name} = ?" for name in counts)
