@@ -30,15 +30,24 @@ PARTIAL_SIZE_RATIO = 0.75
 
 # A paragraph start shared by more pages than this is boilerplate, not a lead.
 MAX_PARAGRAPH_BUCKET = 100
+# A new page is paired with at most this many pages of one LSH bucket (the
+# earliest stored). A huge bucket is a story on hundreds of sites or text that
+# slipped through as boilerplate: linking to a few of its pages puts the new
+# page in the same cluster without verifying N x N pairs.
+MAX_BUCKET_PARTNERS = 50
 
-CANDIDATES_SQL = f"""
+_CANDIDATE_CTES = f"""
 WITH new_bands AS (
     SELECT band, hash, doc_id FROM bands WHERE doc_id IN (SELECT doc_id FROM new_docs)
 ),
-lsh_pairs AS (
-    SELECT n.doc_id AS a, b.doc_id AS b
+lsh_ranked AS (
+    SELECT n.doc_id AS a, b.doc_id AS b,
+           row_number() OVER (PARTITION BY n.doc_id, n.band, n.hash ORDER BY b.doc_id) AS rank
     FROM new_bands n JOIN bands b ON n.band = b.band AND n.hash = b.hash AND n.doc_id <> b.doc_id
     WHERE n.band >= 0
+),
+lsh_pairs AS (
+    SELECT a, b FROM lsh_ranked WHERE rank <= {MAX_BUCKET_PARTNERS}
 ),
 paragraphs AS (
     SELECT hash FROM bands
@@ -51,9 +60,14 @@ paragraph_pairs AS (
     WHERE n.band = {PARAGRAPH_BAND} AND n.hash IN (SELECT hash FROM paragraphs)
     GROUP BY ALL HAVING count(*) >= 2
 )
+"""
+CANDIDATES_SQL = _CANDIDATE_CTES + """
 SELECT DISTINCT least(a, b) AS doc_a, greatest(a, b) AS doc_b
 FROM (SELECT a, b FROM lsh_pairs UNION ALL SELECT a, b FROM paragraph_pairs)
 ORDER BY doc_a, doc_b
+"""
+CAPPED_SQL = _CANDIDATE_CTES + f"""
+SELECT count(*) FROM lsh_ranked WHERE rank = {MAX_BUCKET_PARTNERS + 1}
 """
 
 
@@ -71,12 +85,18 @@ class Match:
         return (self.doc_a, self.doc_b, self.similarity, self.containment, self.kind)
 
 
-def candidate_pairs(con: duckdb.DuckDBPyConnection, new_doc_ids: Sequence[int]) -> list[tuple[int, int]]:
-    """Pairs (a < b) that share a band hash, with at least one side among ``new_doc_ids``."""
+def candidate_pairs(con: duckdb.DuckDBPyConnection, new_doc_ids: Sequence[int]) -> tuple[list[tuple[int, int]], int]:
+    """Pairs (a < b) that share a band hash, with at least one side among ``new_doc_ids``.
+
+    Also returns how many (new page, bucket) pairings were capped at
+    ``MAX_BUCKET_PARTNERS``: reported, so a flood of boilerplate shows.
+    """
     if not new_doc_ids:
-        return []
+        return [], 0
     with registered(con, new_docs=ids(new_doc_ids)):
-        return [tuple(row) for row in con.execute(CANDIDATES_SQL).fetchall()]
+        pairs = [tuple(row) for row in con.execute(CANDIDATES_SQL).fetchall()]
+        capped = int(con.execute(CAPPED_SQL).fetchall()[0][0])
+    return pairs, capped
 
 
 def classify(a: np.ndarray, b: np.ndarray, settings: Settings) -> Match | None:

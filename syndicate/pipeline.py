@@ -67,6 +67,7 @@ class ScanSummary:
     articles: int = 0
     new_matches: int = 0
     clusters: int = 0
+    capped_buckets: int = 0
     seconds: float = 0.0
     status: str = STATUS_OK
     interrupted_runs: list[int] = field(default_factory=list)
@@ -84,6 +85,7 @@ class ScanSummary:
             "articles": self.articles,
             "new_matches": self.new_matches,
             "clusters": self.clusters,
+            "capped_buckets": self.capped_buckets,
         }
 
     def line(self) -> str:
@@ -270,7 +272,8 @@ def _match(store: Store, rows: list[Row], summary: ScanSummary) -> list[int]:
     new_pages = {doc_id: PageLines.of(site_of(art.domain), art.text) for doc_id, art, fp, _ in rows if fp is not None}
     store.count_site_lines(list(new_pages.values()))
     summary.articles += len(new_pages)
-    pairs = candidate_pairs(store.con, list(new_pages))
+    pairs, capped = candidate_pairs(store.con, list(new_pages))
+    summary.capped_buckets += capped
     recheck = store.same_site_matches({p.site for p in new_pages.values() if p.site})
     pages = dict(new_pages)
     pages.update(store.page_lines([d for pair in pairs + recheck for d in pair if d not in pages]))

@@ -71,6 +71,7 @@ CREATE TABLE IF NOT EXISTS runs (
     articles BIGINT,
     new_matches BIGINT,
     clusters BIGINT,
+    capped_buckets BIGINT,
     seconds DOUBLE,
     settings VARCHAR
 );

@@ -210,3 +210,19 @@ def test_two_workers_store_what_one_worker_stores(tmp_path, english_bodies):
     scan([corpus], tmp_path / "two.duckdb", workers=2, batch_size=2)
     assert dump(tmp_path / "one.duckdb")["matches"] == dump(tmp_path / "two.duckdb")["matches"]
     assert clusters_by_url(tmp_path / "one.duckdb") == clusters_by_url(tmp_path / "two.duckdb")
+
+
+def test_a_huge_bucket_is_capped_and_still_one_cluster(tmp_path, english_bodies):
+    from syndicate.match import MAX_BUCKET_PARTNERS
+
+    url, paras = english_bodies[0]
+    n = 2 * MAX_BUCKET_PARTNERS + 20  # a wire story on 120 sites
+    records = [{"url": f"https://site{i}.example/story", "text": "\n".join(paras)} for i in range(n)]
+    db = tmp_path / "s.duckdb"
+    summary = scan([write_jsonl(tmp_path / "wire.jsonl", records)], db, workers=1)
+    assert summary.capped_buckets > 0
+    assert summary.new_matches < n * (n - 1) // 2  # not every pair was verified
+    assert summary.clusters == 1
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM clusters").fetchall()[0][0] == n
+        assert con.execute("SELECT capped_buckets FROM runs").fetchall()[0][0] == summary.capped_buckets
