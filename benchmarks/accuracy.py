@@ -141,15 +141,16 @@ def score(pred: Prediction, truth: dict) -> dict:
 # --- systems -----------------------------------------------------------------
 
 
-def run_syndicate(corpus: Path, workdir: Path, workers: int) -> Prediction:
+def run_syndicate(corpus: Path, workdir: Path, workers: int, mode: str = "precise") -> Prediction:
     """``syndicate scan`` into a fresh database, then read the answer back with the documented SQL."""
     import duckdb
 
-    db = workdir / "accuracy.duckdb"
+    db = workdir / f"accuracy-{mode}.duckdb"
     db.unlink(missing_ok=True)
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "syndicate", "scan", str(corpus), "--db", str(db), "--workers", str(workers), "--quiet"],
+        [sys.executable, "-m", "syndicate", "scan", str(corpus), "--db", str(db), "--workers", str(workers),
+         "--extract", mode, "--quiet"],
         check=False,
     )
     seconds = time.perf_counter() - start
@@ -158,7 +159,7 @@ def run_syndicate(corpus: Path, workdir: Path, workers: int) -> Prediction:
             "SELECT list(url) FROM clusters JOIN documents USING (doc_id) GROUP BY cluster_id").fetchall()]
         origin = dict(con.execute("SELECT copy_url, origin_url FROM syndication").fetchall())
         text = dict(con.execute("SELECT url, text FROM documents").fetchall())
-    return Prediction("syndicate", clusters, origin, text, seconds)
+    return Prediction("syndicate" if mode == "precise" else f"syndicate {mode}", clusters, origin, text, seconds)
 
 
 def _records(corpus: Path) -> list[dict]:
@@ -287,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-baselines", action="store_true", help="score syndicate only")
+    parser.add_argument("--extract", default="precise", help="syndicate's extraction modes to score: precise, fast or precise,fast")
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -299,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
             build(args.pages, folder, seed=args.seed)
         truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
         corpus = folder / "corpus.jsonl"
-        predictions = [run_syndicate(corpus, Path(tmp), args.workers)]
+        predictions = [run_syndicate(corpus, Path(tmp), args.workers, mode) for mode in args.extract.split(",")]
         if not args.no_baselines:
             predictions += [run_baseline("whole page", corpus, args.workers),
                             run_baseline("trafilatura+LSH", corpus, args.workers)]

@@ -168,3 +168,16 @@ def test_installed_command_as_subprocess(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "syndicate", "sql", "DROP TABLE documents"],
                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr
+
+
+def test_fast_extraction_mode_finds_the_same_syndication(tmp_path):
+    db = tmp_path / "fast.duckdb"
+    result = run("scan", SAMPLE_CORPUS, "--db", db, "--workers", "2", "--extract", "fast", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["articles"] == 29
+    with duckdb.connect(str(db), read_only=True) as con:
+        clusters = con.execute(
+            "SELECT list(url) FROM clusters JOIN documents USING (doc_id) GROUP BY cluster_id").fetchall()
+    assert [set(c[0]) for c in clusters] == [REPOSTS | {CNN}]
+    bad = run("scan", SAMPLE_CORPUS, "--db", db, "--extract", "sloppy")
+    assert bad.exit_code == 2 and "sloppy" in bad.output
