@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -18,6 +19,7 @@ import duckdb
 from . import __version__
 from .errors import SyndicateError
 from .pipeline import STATUS_WITH_ERRORS, ScanSummary, scan
+from .lock import WriteLock
 from .retention import parse_age, prune
 from .query import copies, origin_of, top
 from .settings import Settings
@@ -172,13 +174,26 @@ def _print_errors(summary: ScanSummary) -> None:
 @click.argument("query")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def sql_command(query: str, db: str, fmt: str) -> None:
-    """Run a read-only SQL query against the database and print the result."""
-    with Store.open(db, read_only=True) as store:
+@click.option("--write", is_flag=True, help="Open the database for writing (takes the write lock); read-only otherwise.")
+def sql_command(query: str, db: str, fmt: str, write: bool) -> None:
+    """Run a SQL query against the database and print the result.
+
+    The database is opened read-only unless --write is given, so a mistyped
+    query cannot change a month of history.
+    """
+    if write and not os.path.exists(db):
+        raise SyndicateError(f"no database at {db}; run 'syndicate scan PATH --db {db}' first")
+    with contextlib.ExitStack() as stack:
+        if write:
+            stack.enter_context(WriteLock(db, "sql --write"))
+        store = stack.enter_context(Store.open(db, read_only=not write))
         try:
             result = store.con.execute(query)
         except duckdb.Error as exc:
-            raise SyndicateError(f"SQL error: {str(exc).splitlines()[0]}") from None
+            message = str(exc).splitlines()[0]
+            if not write and "read-only" in message:
+                raise SyndicateError(f"the database is opened read-only ({message}); add --write to change it") from None
+            raise SyndicateError(f"SQL error: {message}") from None
         if result.description is None:
             return
         columns = [d[0] for d in result.description]

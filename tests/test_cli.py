@@ -181,3 +181,19 @@ def test_fast_extraction_mode_finds_the_same_syndication(tmp_path):
     assert [set(c[0]) for c in clusters] == [REPOSTS | {CNN}]
     bad = run("scan", SAMPLE_CORPUS, "--db", db, "--extract", "sloppy")
     assert bad.exit_code == 2 and "sloppy" in bad.output
+
+
+def test_sql_is_read_only_unless_told_to_write(tmp_path):
+    db = tmp_path / "s.duckdb"
+    assert run("scan", SAMPLE_CORPUS, "--db", db, "--workers", "2").exit_code == 0
+    refused = run("sql", "DROP TABLE documents", "--db", db)
+    assert refused.exit_code == 2
+    assert "opened read-only" in refused.stderr and "add --write" in refused.stderr
+    deleted = run("sql", "DELETE FROM errors WHERE run_id = 42", "--db", db)
+    assert deleted.exit_code == 2
+    count = run("sql", "SELECT count(*) AS n FROM documents", "--db", db, "--format", "json")
+    assert json.loads(count.stdout) == [{"n": 29}]  # nothing was lost
+    written = run("sql", "DELETE FROM runs WHERE run_id = 1", "--db", db, "--write")
+    assert written.exit_code == 0, written.output
+    assert json.loads(run("sql", "SELECT count(*) AS n FROM runs", "--db", db, "--format", "json").stdout) == [{"n": 0}]
+    assert not (tmp_path / "s.duckdb.lock").read_text()  # the write lock was taken and released
