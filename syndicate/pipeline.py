@@ -131,6 +131,7 @@ def scan(
     settings: Settings | None = None,
     workers: int | None = None,
     batch_size: int = 256,
+    match_every: int = 4096,
     fast: bool = False,
     on_batch: Callable[[ScanSummary], None] | None = None,
 ) -> ScanSummary:
@@ -153,15 +154,21 @@ def scan(
         runner = _Runner(store.settings, workers, fast)
         try:
             in_flight: deque[tuple[list[Page], Callable[[], list]]] = deque()
+            unmatched = 0
             for batch in _batched(items, batch_size):
                 todo = _new_pages(store, batch, summary)
                 in_flight.append((todo, runner.submit(todo)))
                 if len(in_flight) > 1:
-                    _store_batch(store, in_flight.popleft()[1](), summary)
+                    unmatched += _store_batch(store, in_flight.popleft()[1](), summary)
+                    if unmatched >= match_every:
+                        match_pending(store, summary)
+                        unmatched = 0
                     _report(summary, position, on_batch)
             while in_flight:
-                _store_batch(store, in_flight.popleft()[1](), summary)
+                unmatched += _store_batch(store, in_flight.popleft()[1](), summary)
                 _report(summary, position, on_batch)
+            match_pending(store, summary)  # also what an earlier, killed scan stored but did not match
+            _report(summary, position, on_batch)
         except BaseException:
             summary.status = STATUS_FAILED
             summary.seconds = time.perf_counter() - started
@@ -214,17 +221,36 @@ def _record_errors(store: Store, errors: list[ReadError], summary: ScanSummary) 
         store.add_errors(summary.run_id, [(e.source, e.record, e.reason) for e in errors])
 
 
-def _store_batch(store: Store, results: list[Processed | ReadError], summary: ScanSummary) -> None:
-    """Store one batch of processed pages, then match, cluster and attribute it, in one transaction."""
+def _store_batch(store: Store, results: list[Processed | ReadError], summary: ScanSummary) -> int:
+    """Store one batch of processed pages in one transaction; returns how many await matching."""
     with store.transaction():
         rows = _write_pages(store, [r for r in results if isinstance(r, Processed)], summary)
-        touched = _match(store, rows, summary)
-        affected, assignment = recluster(store.con, touched)
+        articles = [PageLines.of(site_of(art.domain), art.text) for _, art, fp, _ in rows if fp is not None]
+        store.count_site_lines(articles)
+        summary.articles += len(articles)
+        _record_errors(store, [r for r in results if isinstance(r, ReadError)], summary)
+    return len(rows)
+
+
+def match_pending(store: Store, summary: ScanSummary) -> None:
+    """Match, cluster and attribute every stored page not matched yet, in one transaction.
+
+    Pages are stored batch by batch but matched a few thousand at a time: the
+    candidate join reads the whole band table, so it runs once per
+    ``match_every`` pages rather than once per batch. A page stored by a scan
+    that died before matching it is matched by the next scan.
+    """
+    with store.transaction():
+        pending = store.pending()
+        if not pending:
+            return
+        touched = _match(store, [d for d, is_article in pending.items() if is_article], summary)
+        affected, assignment = recluster(store.con, sorted(set(pending) | set(touched)))
         old_clusters = store.cluster_ids(affected)
         store.replace_clusters(affected, assignment)
-        dropped, origins = refresh_origins(store.con, affected, assignment, old_clusters, [a.url for _, a, _, _ in rows])
+        dropped, origins = refresh_origins(store.con, affected, assignment, old_clusters, store.urls(list(pending)))
         store.replace_origins(dropped, origins)
-        _record_errors(store, [r for r in results if isinstance(r, ReadError)], summary)
+        store.mark_matched(list(pending))
 
 
 Row = tuple[int, Article, "Fingerprint | None", datetime]
@@ -262,27 +288,24 @@ def _write_pages(store: Store, processed: list[Processed], summary: ScanSummary)
     return rows
 
 
-def _match(store: Store, rows: list[Row], summary: ScanSummary) -> list[int]:
-    """Find and verify the matches of the written pages; returns the documents whose matches changed.
+def _match(store: Store, new_ids: list[int], summary: ScanSummary) -> list[int]:
+    """Find and verify the matches of the given pages; returns the documents whose matches went away.
 
     New pages can turn lines of their site into template lines, so the site's
     earlier same-site matches are verified again and dropped when they rested
     on template text.
     """
-    new_pages = {doc_id: PageLines.of(site_of(art.domain), art.text) for doc_id, art, fp, _ in rows if fp is not None}
-    store.count_site_lines(list(new_pages.values()))
-    summary.articles += len(new_pages)
-    pairs, capped = candidate_pairs(store.con, list(new_pages))
+    new_pages = store.page_lines(new_ids)
+    pairs, capped = candidate_pairs(store.con, new_ids)
     summary.capped_buckets += capped
     recheck = store.same_site_matches({p.site for p in new_pages.values() if p.site})
     pages = dict(new_pages)
     pages.update(store.page_lines([d for pair in pairs + recheck for d in pair if d not in pages]))
     template = store.template_pages(list(pages.values()))
-    known = {doc_id: fp.shingles for doc_id, _, fp, _ in rows if fp is not None}
-    matches = verify(pairs, pages, template, store.settings, known)
+    matches = verify(pairs, pages, template, store.settings)
     store.write_matches([m.as_row() for m in matches])
     summary.new_matches += len(matches)
-    kept = {(m.doc_a, m.doc_b) for m in verify(recheck, pages, template, store.settings, known)}
+    kept = {(m.doc_a, m.doc_b) for m in verify(recheck, pages, template, store.settings)}
     dropped = [pair for pair in recheck if pair not in kept]
     store.delete_matches(dropped)
-    return [doc_id for doc_id, *_ in rows] + [d for pair in dropped for d in pair]
+    return [d for pair in dropped for d in pair]

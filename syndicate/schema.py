@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS documents (
     shingle_count INTEGER,
     text VARCHAR,
     first_seen TIMESTAMP,
-    last_seen TIMESTAMP
+    last_seen TIMESTAMP,
+    matched BOOLEAN
 );
 CREATE TABLE IF NOT EXISTS links (doc_id BIGINT NOT NULL, url VARCHAR, text VARCHAR);
 CREATE TABLE IF NOT EXISTS evidence (doc_id BIGINT NOT NULL, kind VARCHAR, url VARCHAR, publisher VARCHAR, text VARCHAR);

@@ -294,7 +294,7 @@ class Store:
         doc = {name: [] for name in (
             "doc_id", "url", "domain", "site", "title", "author", "sitename", "published_at", "fetched_at",
             "modified_at", "canonical_url", "language", "source", "record", "content_hash", "status", "word_count",
-            "shingle_count", "text", "first_seen", "last_seen")}
+            "shingle_count", "text", "first_seen", "last_seen", "matched")}
         link_rows: dict[str, list] = {"doc_id": [], "url": [], "text": []}
         evidence_rows: dict[str, list] = {"doc_id": [], "kind": [], "url": [], "publisher": [], "text": []}
         sig_ids: list[int] = []
@@ -311,7 +311,7 @@ class Store:
                 language=art.language, source=art.source, record=art.record, content_hash=art.content_hash,
                 status="article" if fp is not None else "no_article", word_count=art.word_count,
                 shingle_count=fp.shingle_count if fp is not None else 0, text=art.text,
-                first_seen=_utc_naive(first_seen), last_seen=now,
+                first_seen=_utc_naive(first_seen), last_seen=now, matched=False,
             )
             for name, value in values.items():
                 doc[name].append(value)
@@ -332,7 +332,8 @@ class Store:
                 band_docs.append(np.full(n + k, doc_id, dtype=np.int64))
         ts = pa.timestamp("us")
         doc_types = {"published_at": ts, "fetched_at": ts, "modified_at": ts, "first_seen": ts, "last_seen": ts,
-                     "doc_id": pa.int64(), "word_count": pa.int32(), "shingle_count": pa.int32()}
+                     "doc_id": pa.int64(), "word_count": pa.int32(), "shingle_count": pa.int32(),
+                     "matched": pa.bool_()}
         new_docs = pa.table({k: pa.array(v, doc_types.get(k, pa.string())) for k, v in doc.items()})
         self._insert("documents", new_docs)
         if link_rows["doc_id"]:
@@ -376,6 +377,20 @@ class Store:
         with registered(self.con, wanted=ids(doc_ids)):
             return dict(self.con.execute(
                 "SELECT doc_id, first_seen FROM documents WHERE doc_id IN (SELECT doc_id FROM wanted)").fetchall())
+
+    def pending(self) -> dict[int, bool]:
+        """Stored pages not matched yet: doc_id -> whether it carries an article."""
+        return dict(self.con.execute(
+            "SELECT doc_id, status = 'article' FROM documents WHERE NOT matched ORDER BY doc_id").fetchall())
+
+    def mark_matched(self, doc_ids: Sequence[int]) -> None:
+        with registered(self.con, done=ids(doc_ids)):
+            self.con.execute("UPDATE documents SET matched = true WHERE doc_id IN (SELECT doc_id FROM done)")
+
+    def urls(self, doc_ids: Sequence[int]) -> list[str]:
+        with registered(self.con, wanted=ids(doc_ids)):
+            return [r[0] for r in self.con.execute(
+                "SELECT url FROM documents WHERE doc_id IN (SELECT doc_id FROM wanted)").fetchall()]
 
     def same_site_matches(self, sites: set[str]) -> list[tuple[int, int]]:
         """Stored matches between two pages of one of these sites."""
