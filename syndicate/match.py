@@ -36,39 +36,32 @@ MAX_PARAGRAPH_BUCKET = 100
 # page in the same cluster without verifying N x N pairs.
 MAX_BUCKET_PARTNERS = 50
 
-_CANDIDATE_CTES = f"""
+# One pass over the band table: every stored row sharing a band hash with a new
+# page, ranked within its bucket (earliest stored first) and with the bucket's size.
+JOINED_SQL = """
+CREATE OR REPLACE TEMP TABLE candidate_rows AS
 WITH new_bands AS (
-    SELECT band, hash, doc_id FROM bands WHERE doc_id IN (SELECT doc_id FROM new_docs)
-),
-lsh_ranked AS (
-    SELECT n.doc_id AS a, b.doc_id AS b,
-           row_number() OVER (PARTITION BY n.doc_id, n.band, n.hash ORDER BY b.doc_id) AS rank
-    FROM new_bands n JOIN bands b ON n.band = b.band AND n.hash = b.hash AND n.doc_id <> b.doc_id
-    WHERE n.band >= 0
-),
-lsh_pairs AS (
-    SELECT a, b FROM lsh_ranked WHERE rank <= {MAX_BUCKET_PARTNERS}
-),
-paragraphs AS (
-    SELECT hash FROM bands
-    WHERE band = {PARAGRAPH_BAND} AND hash IN (SELECT hash FROM new_bands WHERE band = {PARAGRAPH_BAND})
-    GROUP BY hash HAVING count(*) <= {MAX_PARAGRAPH_BUCKET}
-),
-paragraph_pairs AS (
-    SELECT n.doc_id AS a, b.doc_id AS b
-    FROM new_bands n JOIN bands b ON b.band = {PARAGRAPH_BAND} AND n.hash = b.hash AND n.doc_id <> b.doc_id
-    WHERE n.band = {PARAGRAPH_BAND} AND n.hash IN (SELECT hash FROM paragraphs)
-    GROUP BY ALL HAVING count(*) >= 2
+    SELECT band, hash, doc_id FROM bands
+    WHERE doc_id BETWEEN (SELECT min(doc_id) FROM new_docs) AND (SELECT max(doc_id) FROM new_docs)
+      AND doc_id IN (SELECT doc_id FROM new_docs)
 )
+SELECT n.doc_id AS a, b.doc_id AS b, n.band,
+       row_number() OVER (PARTITION BY n.doc_id, n.band, n.hash ORDER BY b.doc_id) AS rank,
+       count(*) OVER (PARTITION BY n.doc_id, n.band, n.hash) + 1 AS bucket
+FROM new_bands n JOIN bands b ON n.band = b.band AND n.hash = b.hash
+WHERE n.doc_id <> b.doc_id
 """
-CANDIDATES_SQL = _CANDIDATE_CTES + """
-SELECT DISTINCT least(a, b) AS doc_a, greatest(a, b) AS doc_b
-FROM (SELECT a, b FROM lsh_pairs UNION ALL SELECT a, b FROM paragraph_pairs)
+CANDIDATES_SQL = f"""
+SELECT DISTINCT least(a, b) AS doc_a, greatest(a, b) AS doc_b FROM (
+    SELECT a, b FROM candidate_rows WHERE band >= 0 AND rank <= {MAX_BUCKET_PARTNERS}
+    UNION ALL
+    SELECT a, b FROM candidate_rows
+    WHERE band = {PARAGRAPH_BAND} AND bucket <= {MAX_PARAGRAPH_BUCKET}
+    GROUP BY a, b HAVING count(*) >= 2
+)
 ORDER BY doc_a, doc_b
 """
-CAPPED_SQL = _CANDIDATE_CTES + f"""
-SELECT count(*) FROM lsh_ranked WHERE rank = {MAX_BUCKET_PARTNERS + 1}
-"""
+CAPPED_SQL = f"SELECT count(*) FROM candidate_rows WHERE band >= 0 AND rank = {MAX_BUCKET_PARTNERS + 1}"
 
 
 @dataclass(frozen=True)
@@ -94,8 +87,12 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, new_doc_ids: Sequence[int]) 
     if not new_doc_ids:
         return [], 0
     with registered(con, new_docs=ids(new_doc_ids)):
+        con.execute(JOINED_SQL)
+    try:
         pairs = [tuple(row) for row in con.execute(CANDIDATES_SQL).fetchall()]
         capped = int(con.execute(CAPPED_SQL).fetchall()[0][0])
+    finally:
+        con.execute("DROP TABLE IF EXISTS candidate_rows")
     return pairs, capped
 
 
