@@ -68,14 +68,17 @@ def cli() -> None:
 @click.option("--extract", "mode", type=click.Choice(["precise", "fast"]), default="precise", show_default=True,
               envvar="SYNDICATE_EXTRACT", show_envvar=True,
               help="trafilatura's full extraction, or its fast path (about half the time, lower body F1).")
+@click.option("--max-page-mb", type=click.FloatRange(min=0, min_open=True), default=10, show_default=True,
+              envvar="SYNDICATE_MAX_PAGE_MB", show_envvar=True,
+              help="Larger pages are not extracted; they are recorded in the errors table.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (for monitoring).")
 @click.option("--log-interval", type=click.FloatRange(min=0), default=60, show_default=True,
               help="Seconds between progress lines when stderr is not a terminal (0: every batch).")
 def scan_command(
     paths: Sequence[str], db: str, workers: int | None, batch_size: int, shingle_size: int | None,
-    num_perm: int | None, threshold: float | None, containment: float | None, mode: str, quiet: bool,
-    as_json: bool, log_interval: float,
+    num_perm: int | None, threshold: float | None, containment: float | None, mode: str, max_page_mb: float,
+    quiet: bool, as_json: bool, log_interval: float,
 ) -> None:
     """Scan crawled pages (folders of .html/.html.gz, .jsonl exports, .warc/.warc.gz) into the database.
 
@@ -93,7 +96,7 @@ def scan_command(
     settings = _requested_settings(db, overrides)
     progress = None if quiet else _Progress(sys.stderr.isatty(), log_interval)
     summary = scan(paths, db, settings=settings, workers=workers, batch_size=batch_size, fast=mode == "fast",
-                   on_batch=progress)
+                   max_page_bytes=int(max_page_mb * 2**20), on_batch=progress)
     if progress:
         progress.done()
     if as_json:

@@ -132,6 +132,7 @@ def scan(
     workers: int | None = None,
     batch_size: int = 256,
     match_every: int = 4096,
+    max_page_bytes: int = 10 * 2**20,
     fast: bool = False,
     on_batch: Callable[[ScanSummary], None] | None = None,
 ) -> ScanSummary:
@@ -156,7 +157,7 @@ def scan(
             in_flight: deque[tuple[list[Page], Callable[[], list]]] = deque()
             unmatched = 0
             for batch in _batched(items, batch_size):
-                todo = _new_pages(store, batch, summary)
+                todo = _new_pages(store, batch, summary, max_page_bytes)
                 in_flight.append((todo, runner.submit(todo)))
                 if len(in_flight) > 1:
                     unmatched += _store_batch(store, in_flight.popleft()[1](), summary)
@@ -183,18 +184,25 @@ def scan(
     return summary
 
 
+def _page_bytes(page: Page) -> int:
+    return len(page.html if page.html is not None else page.text or "")
+
+
 def _report(summary: ScanSummary, position: InputProgress, on_batch: Callable[[ScanSummary], None] | None) -> None:
     summary.bytes_done, summary.bytes_total = position.read, position.total
     if on_batch:
         on_batch(summary)
 
 
-def _new_pages(store: Store, batch: list[Item], summary: ScanSummary) -> list[Page]:
-    """Pages of a batch that need extraction; read errors and unchanged pages are accounted here."""
+def _new_pages(store: Store, batch: list[Item], summary: ScanSummary, max_page_bytes: int) -> list[Page]:
+    """Pages of a batch that need extraction; read errors, oversized and unchanged pages are accounted here."""
     pages: list[Page] = []
     errors: list[ReadError] = []
     for item in batch:
         summary.pages_read += 1
+        if isinstance(item, Page) and _page_bytes(item) > max_page_bytes:
+            item = ReadError(item.source, item.record, f"page of {_page_bytes(item) / 2**20:.1f} MiB is over the "
+                             f"{max_page_bytes / 2**20:g} MiB limit (--max-page-mb)")
         (errors if isinstance(item, ReadError) else pages).append(item)
     hashes = [content_hash(p) for p in pages]
     known = store.known_hashes(hashes)

@@ -197,3 +197,18 @@ def test_sql_is_read_only_unless_told_to_write(tmp_path):
     assert written.exit_code == 0, written.output
     assert json.loads(run("sql", "SELECT count(*) AS n FROM runs", "--db", db, "--format", "json").stdout) == [{"n": 0}]
     assert not (tmp_path / "s.duckdb.lock").read_text()  # the write lock was taken and released
+
+
+def test_oversized_pages_are_recorded_not_extracted(tmp_path, english_bodies):
+    url, paras = english_bodies[0]
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    huge = "<html><body><article>" + body + "<p>" + "filler words " * 120_000 + "</p></article></body></html>"
+    corpus = write_jsonl(tmp_path / "c.jsonl", [{"url": url, "html": f"<html><body><article>{body}</article></body></html>"},
+                                                {"url": "https://huge.example/page", "html": huge}])
+    db = tmp_path / "s.duckdb"
+    result = run("scan", corpus, "--db", db, "--workers", "1", "--max-page-mb", "1")
+    assert result.exit_code == 3, result.output
+    assert "page of 1.5 MiB is over the 1 MiB limit (--max-page-mb)" in result.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT url FROM documents").fetchall() == [(url,)]
+        assert con.execute("SELECT record FROM errors").fetchall() == [("line 2",)]
