@@ -124,17 +124,14 @@ def verify(
     pages: Mapping[int, PageLines],
     template_pages: Mapping[tuple[str, int], int],
     settings: Settings,
-    shingles_known: Mapping[int, np.ndarray] | None = None,
 ) -> list[Match]:
     """Matches among candidate pairs, judged on the texts without their site template lines.
 
     ``pages`` holds every document of the pairs; ``template_pages`` counts,
-    per (site, line hash), the stored pages carrying that line;
-    ``shingles_known`` the whole-text shingle sets already computed (this
-    batch's fingerprints).
+    per (site, line hash), the stored pages carrying that line.
     """
     k = settings.shingle_size
-    whole: dict[int, np.ndarray] = dict(shingles_known or {})
+    whole: dict[int, np.ndarray] = {}
 
     def shingles(doc_id: int, text: str) -> np.ndarray:
         if text != pages[doc_id].text:  # template lines were set aside for this pair

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Union
 
-from .errors import InputError
+from .errors import InputError, one_line
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
@@ -104,7 +104,7 @@ def read_html_file(path: Path) -> Iterator[Item]:
         if path.name.lower().endswith(".gz"):
             raw = gzip.decompress(raw)
     except (OSError, EOFError, zlib.error) as exc:
-        yield ReadError(source, "", f"cannot read file: {_reason(exc)}")
+        yield ReadError(source, "", f"cannot read file: {one_line(exc)}")
         return
     mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
     yield Page(source=source, record="", html=raw, fetched_at=mtime, fallback_url=path.resolve().as_uri())
@@ -120,7 +120,7 @@ def read_jsonl(path: Path, progress: InputProgress | None = None) -> Iterator[It
     try:
         raw = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
     except OSError as exc:
-        yield ReadError(source, "", f"cannot open file: {_reason(exc)}")
+        yield ReadError(source, "", f"cannot open file: {one_line(exc)}")
         return
     with raw:
         lines = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="\n")
@@ -130,7 +130,7 @@ def read_jsonl(path: Path, progress: InputProgress | None = None) -> Iterator[It
             try:
                 line = lines.readline()
             except (OSError, EOFError, zlib.error) as exc:
-                yield ReadError(source, f"line {lineno}", f"file ends in the middle: {_reason(exc)}")
+                yield ReadError(source, f"line {lineno}", f"file ends in the middle: {one_line(exc)}")
                 return
             if not line:
                 return
@@ -231,8 +231,3 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]

@@ -266,19 +266,18 @@ class Store:
             if sign < 0:
                 self.con.execute("DELETE FROM site_lines WHERE pages <= 0")
 
-    def delete_documents(self, doc_ids: Sequence[int], keep_row: bool = False) -> None:
+    def delete_documents(self, doc_ids: Sequence[int]) -> None:
         """Remove documents with their links, signatures, bands and matches.
 
-        With ``keep_row`` the documents row itself stays (it is about to be
-        rewritten with new content under the same doc_id). Cluster rows stay
-        until :func:`syndicate.cluster.recluster` recomputes those clusters.
+        Cluster rows stay until :func:`syndicate.cluster.recluster`
+        recomputes those clusters.
         """
         if not doc_ids:
             return
         articles = self._articles(doc_ids)
         self.count_site_lines([p for doc_id, p in self.page_lines(list(articles)).items()], sign=-1)
         with registered(self.con, gone=ids(doc_ids)):
-            for table in ("links", "evidence", "signatures", "bands") + (() if keep_row else ("documents",)):
+            for table in ("links", "evidence", "signatures", "bands", "documents"):
                 self.con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM gone)")
             self.con.execute(
                 "DELETE FROM matches WHERE doc_a IN (SELECT doc_id FROM gone) OR doc_b IN (SELECT doc_id FROM gone)"

@@ -54,6 +54,7 @@ from typing import BinaryIO
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
+from .errors import one_line
 from .http import HTML_START, Undecodable, as_text, charset_of, decode_body, parse_headers
 from .readers import Item, Page, ReadError, parse_timestamp
 
@@ -81,14 +82,14 @@ def read_warc(path: Path) -> Iterator[Item]:
     try:
         f = open(path, "rb")
     except OSError as exc:
-        yield ReadError(source, "", f"cannot open file: {_reason(exc)}")
+        yield ReadError(source, "", f"cannot open file: {one_line(exc)}")
         return
     with f:
         try:
             size = os.fstat(f.fileno()).st_size
             layout = _layout(f)
         except OSError as exc:
-            yield ReadError(source, "", f"cannot read file: {_reason(exc)}")
+            yield ReadError(source, "", f"cannot read file: {one_line(exc)}")
             return
         if layout == GZIP_FILE:
             yield from _read_gzip_stream(f, source)
@@ -117,7 +118,7 @@ def _records(stream: BinaryIO, source: str, label: str, stream_detect: bool) -> 
         # strict parsing: FastWARC's quirks_mode reads LF-only WARC headers but silently skips junk between records
         records = iter(ArchiveIterator(stream, parse_http=False, auto_decode="none", stream_detect=stream_detect))
     except _READ_ERRORS as exc:
-        stop.reason = _reason(exc)
+        stop.reason = one_line(exc)
         return stop
     while True:
         try:
@@ -125,13 +126,13 @@ def _records(stream: BinaryIO, source: str, label: str, stream_detect: bool) -> 
         except StopIteration:
             return stop
         except _READ_ERRORS as exc:
-            stop.reason = _reason(exc)
+            stop.reason = one_line(exc)
             return stop
         start = record.stream_pos
         try:
             item, got = _record_item(record, source, f"{label}{start}")
         except _READ_ERRORS as exc:
-            stop.failed, stop.reason = start, _reason(exc)
+            stop.failed, stop.reason = start, one_line(exc)
             return stop
         length = record.content_length if record.headers.get("Content-Length") is not None else -1
         if got < length or length < 0:
@@ -282,7 +283,7 @@ class _GzipStream:
                 self.buf += self.d.decompress(data)
             except zlib.error as exc:
                 self._salvage(saved, data)
-                self.error = f"bad gzip data: {_reason(exc)}"
+                self.error = f"bad gzip data: {one_line(exc)}"
                 self.done = True
                 return
             data = self.d.unused_data if self.d.eof else b""
@@ -406,7 +407,7 @@ def _inflate_member(f: BinaryIO, start: int, stop_after_first_record: bool = Fal
             try:
                 out = d.decompress(data, _CHUNK)
             except zlib.error as exc:
-                return _Member(None, head, _reason(exc))
+                return _Member(None, head, one_line(exc))
             total += len(out)
             if len(head) < WARC_HEAD_MAX:
                 head += out[: WARC_HEAD_MAX - len(head)]
@@ -527,8 +528,3 @@ def _intact_record_at(f: BinaryIO, pos: int, size: int, layout: str) -> bool:
 def _show(line: bytes) -> str:
     text = line.rstrip(b"\r").decode("latin-1")
     return repr(text[:60] + ("..." if len(text) > 60 else ""))
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]
