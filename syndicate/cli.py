@@ -17,6 +17,8 @@ import click
 import duckdb
 
 from . import __version__
+from .check import check
+from .display import printable
 from .errors import SyndicateError
 from .pipeline import STATUS_WITH_ERRORS, ScanSummary, scan
 from .lock import WriteLock
@@ -46,7 +48,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except SyndicateError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(printable(f"error: {exc}"), err=True)
             ctx.exit(exc.exit_code)
 
 
@@ -60,7 +62,7 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @db_option
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Extraction processes [default: CPU count].")
-@click.option("--batch-size", type=click.IntRange(min=1), default=256, show_default=True, help="Pages stored per transaction.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True, help="Pages stored per transaction.")
 @click.option("--shingle-size", type=click.IntRange(min=1), default=None, help="Words per shingle [default: 5].")
 @click.option("--num-perm", type=click.IntRange(min=2), default=None, help="MinHash permutations [default: 128].")
 @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=None, help="Jaccard similarity of a duplicate [default: 0.5].")
@@ -71,6 +73,9 @@ def cli() -> None:
 @click.option("--max-page-mb", type=click.FloatRange(min=0, min_open=True), default=10, show_default=True,
               envvar="SYNDICATE_MAX_PAGE_MB", show_envvar=True,
               help="Larger pages are not extracted; they are recorded in the errors table.")
+@click.option("--page-timeout", type=click.FloatRange(min=0), default=30, show_default=True,
+              envvar="SYNDICATE_PAGE_TIMEOUT", show_envvar=True,
+              help="Seconds a page may take to extract; a slower one is abandoned and recorded (0: no limit).")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (for monitoring).")
 @click.option("--log-interval", type=click.FloatRange(min=0), default=60, show_default=True,
@@ -78,7 +83,7 @@ def cli() -> None:
 def scan_command(
     paths: Sequence[str], db: str, workers: int | None, batch_size: int, shingle_size: int | None,
     num_perm: int | None, threshold: float | None, containment: float | None, mode: str, max_page_mb: float,
-    quiet: bool, as_json: bool, log_interval: float,
+    page_timeout: float, quiet: bool, as_json: bool, log_interval: float,
 ) -> None:
     """Scan crawled pages (folders of .html/.html.gz, .jsonl exports, .warc/.warc.gz) into the database.
 
@@ -96,7 +101,7 @@ def scan_command(
     settings = _requested_settings(db, overrides)
     progress = None if quiet else _Progress(sys.stderr.isatty(), log_interval)
     summary = scan(paths, db, settings=settings, workers=workers, batch_size=batch_size, fast=mode == "fast",
-                   max_page_bytes=int(max_page_mb * 2**20), on_batch=progress)
+                   max_page_bytes=int(max_page_mb * 2**20), page_timeout=page_timeout or None, on_batch=progress)
     if progress:
         progress.done()
     if as_json:
@@ -168,7 +173,7 @@ def _print_errors(summary: ScanSummary) -> None:
     shown = summary.errors[:20]
     for e in shown:
         where = f"{e.source} {e.record}".strip()
-        click.echo(f"skipped {where}: {e.reason}", err=True)
+        click.echo(printable(f"skipped {where}: {e.reason}"), err=True)
     if len(summary.errors) > len(shown):
         click.echo(f"... and {len(summary.errors) - len(shown)} more (SELECT * FROM errors WHERE run_id = {summary.run_id})", err=True)
 
@@ -214,9 +219,9 @@ def copies_command(url: str, db: str, fmt: str) -> None:
         found = copies(store, url)
         report = origin_of(store, url)
     if report.cluster_id is not None and not report.crawled:
-        click.echo(f"origin: {report.origin_url or report.publisher} (not crawled; {report.evidence})", err=True)
+        click.echo(printable(f"origin: {report.origin_url or report.publisher} (not crawled; {report.evidence})"), err=True)
     if not found:
-        click.echo(f"no other page carries the article of {url}", err=True)
+        click.echo(printable(f"no other page carries the article of {url}"), err=True)
         return
     columns = ["url", "domain", "published_at", "similarity", "containment", "kind", "origin"]
     rows = [
@@ -238,14 +243,14 @@ def origin_command(url: str, db: str, fmt: str) -> None:
         click.echo(json.dumps({**report.__dict__, "crawled": report.crawled}, ensure_ascii=False, indent=2))
         return
     if report.cluster_id is None:
-        click.echo(f"{report.url}: its article is found on no other page and credits no outside source")
+        click.echo(printable(f"{report.url}: its article is found on no other page and credits no outside source"))
         return
     where = report.origin_url or "(no URL)"
     who = ", ".join(x for x in (report.origin_domain, report.publisher) if x)
     state = "this page" if report.page_is_origin else ("crawled" if report.crawled else "not crawled")
-    click.echo(f"origin:     {where}" + (f" ({who})" if who else "") + f" [{state}]")
+    click.echo(printable(f"origin:     {where}" + (f" ({who})" if who else "") + f" [{state}]"))
     click.echo(f"confidence: {report.confidence:.2f} ({report.method})")
-    click.echo(f"evidence:   {report.evidence}")
+    click.echo(printable(f"evidence:   {report.evidence}"))
     click.echo(f"pages:      {report.pages} stored page{'s carry' if report.pages != 1 else ' carries'} this article")
 
 
@@ -279,6 +284,23 @@ def runs_command(db: str, limit: int, fmt: str) -> None:
     click.echo(format_rows(columns, rows, fmt), nl=False)
 
 
+@cli.command("check")
+@db_option
+def check_command(db: str) -> None:
+    """Verify that the tables agree (matches, clusters, origins, signatures, bands); exit 1 on a problem."""
+    with Store.open(db, read_only=True) as store:
+        problems = check(store)
+        counts = store.con.execute(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM matches), "
+            "(SELECT count(DISTINCT cluster_id) FROM clusters)").fetchall()[0]
+    for problem in problems:
+        click.echo(printable(problem.line()))
+    if problems:
+        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {db}", err=True)
+        click.get_current_context().exit(1)
+    click.echo(f"ok: {counts[0]} documents, {counts[1]} matches, {counts[2]} clusters consistent")
+
+
 @cli.command("prune")
 @db_option
 @click.option("--older-than", "older_than", required=True, metavar="AGE",
@@ -298,7 +320,7 @@ def _cell(value: Any, width: int | None = 60) -> str:
     elif isinstance(value, datetime):
         text = value.isoformat(sep=" ", timespec="minutes")
     else:
-        text = " ".join(str(value).split())
+        text = " ".join(printable(value).split())
     if width is not None and len(text) > width:
         text = text[: width - 1] + "…"
     return text

@@ -13,67 +13,184 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import xxhash
+from numba import njit
 
 from .settings import Settings
-from .text import tokens
+from .text import token_stream
+from .xxh3 import xxh3_64
 
 _U32 = np.uint32
+_U64 = np.uint64
 _MASK32 = (1 << 32) - 1
-_SHINGLE_MUL = np.uint64(0x9E3779B97F4A7C15)
+_M32 = _U64(_MASK32)
+_SHINGLE_MUL = _U64(0x9E3779B97F4A7C15)
 
 
-def _fmix64(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> np.uint64(33))
+@njit(cache=True)
+def _fmix64(h):
+    h ^= h >> _U64(33)
+    h *= _U64(0xFF51AFD7ED558CCD)
+    h ^= h >> _U64(33)
+    h *= _U64(0xC4CEB9FE1A85EC53)
+    return h ^ (h >> _U64(33))
 
 
-def _fmix32(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> _U32(16))
-    h = h * _U32(0x85EBCA6B)
-    h = h ^ (h >> _U32(13))
-    h = h * _U32(0xC2B2AE35)
-    return h ^ (h >> _U32(16))
+@njit(cache=True)
+def _fmix32(h):
+    h ^= h >> _U64(16)
+    h = (h * _U64(0x85EBCA6B)) & _M32
+    h ^= h >> _U64(13)
+    h = (h * _U64(0xC2B2AE35)) & _M32
+    return h ^ (h >> _U64(16))
 
 
-def token_hashes(words: list[str]) -> np.ndarray:
-    """xxh3-64 of each token, each distinct token hashed once."""
-    cache: dict[str, int] = {}
-    out = np.empty(len(words), dtype=np.uint64)
-    for i, w in enumerate(words):
-        h = cache.get(w)
-        if h is None:
-            h = cache[w] = xxhash.xxh3_64_intdigest(w.encode("utf-8"))
-        out[i] = h
-    return out
+@njit(cache=True)
+def _minhash_into(values, a, b, out):
+    """datasketch affine32: min over the set of (a * fmix32(h) + b) mod 2**32, per permutation.
 
-
-def shingle_sequence(words: list[str], k: int) -> np.ndarray:
-    """32-bit hash of every k-token shingle, in text order (duplicates kept).
-
-    Token hashes are combined arithmetically (one xxhash per token, not per
-    shingle), then mixed and folded to 32 bits, the width of datasketch's
-    affine32 scheme. A text shorter than k tokens is one shingle.
+    Permutation-outer, values-inner: the inner loop is a 32-bit multiply-add
+    and min over a contiguous array, which LLVM turns into SIMD.
     """
-    th = token_hashes(words)
-    n = len(th)
-    if n == 0:
-        return np.empty(0, dtype=_U32)
-    k = min(k, n)
-    with np.errstate(over="ignore"):
-        acc = th[: n - k + 1].copy()
-        for j in range(1, k):
-            acc = acc * _SHINGLE_MUL + th[j : n - k + 1 + j]
-        mixed = _fmix64(acc)
-    return (mixed >> np.uint64(32)).astype(_U32)
+    mixed = np.empty(len(values), dtype=np.uint32)
+    for t in range(len(values)):
+        mixed[t] = np.uint32(_fmix32(_U64(values[t])))
+    for p in range(len(a)):
+        ap, bp = a[p], b[p]
+        low = np.uint32(_MASK32)
+        for t in range(len(mixed)):
+            low = min(low, np.uint32(mixed[t] * ap + bp))
+        out[p] = low
+
+
+@njit(cache=True)
+def _distinct(sorted_values, out, at):
+    """Copy the distinct values of a sorted array to ``out[at:]``; return the new end."""
+    n = at
+    for i in range(len(sorted_values)):
+        if i == 0 or sorted_values[i] != sorted_values[i - 1]:
+            out[n] = sorted_values[i]
+            n += 1
+    return n
+
+
+@njit(cache=True)
+def _band_hashes_into(sig, bands, rows, out, at):
+    scratch = np.empty(rows * 4, dtype=np.uint8)
+    for band in range(bands):
+        for r in range(rows):
+            v = sig[band * rows + r]
+            for byte in range(4):
+                scratch[r * 4 + byte] = (v >> np.uint32(8 * byte)) & np.uint32(0xFF)
+        out[at + band] = xxh3_64(scratch, 0, rows * 4)
+
+
+@njit(cache=True)
+def _fingerprint_kernel(buf, doc_starts, k, lead_n, para_n, a, b, bands, rows):
+    """Shingle sets, signatures, band hashes and paragraph hashes of a batch of token streams."""
+    n_docs = len(doc_starts) - 1
+    cap = len(buf) // 2 + 2  # most tokens a stream of len(buf) bytes can hold
+    token_hash = np.empty(cap, dtype=np.uint64)
+    seq = np.empty(cap, dtype=np.uint32)
+    shingles = np.empty(cap + n_docs, dtype=np.uint32)
+    shingle_ends = np.zeros(n_docs, dtype=np.int64)
+    paras = np.empty(cap, dtype=np.uint64)
+    para_ends = np.zeros(n_docs, dtype=np.int64)
+    sigs = np.empty((n_docs, len(a)), dtype=np.uint32)
+    band_out = np.empty((n_docs, 2 * bands), dtype=np.uint64)
+    lead = np.empty(lead_n + 1, dtype=np.uint32)
+    lead_sig = np.empty(len(a), dtype=np.uint32)
+    n_sh = 0
+    n_pa = 0
+    for d in range(n_docs):
+        lo, hi = doc_starts[d], doc_starts[d + 1]
+        n_tok = 0
+        line_tokens = 0
+        line_start = lo
+        para_from = n_pa
+        i = lo
+        while i < hi:
+            c = buf[i]
+            if c == 10:
+                line_tokens = 0
+                i += 1
+                continue
+            if c == 32:
+                i += 1
+                continue
+            j = i
+            while j < hi and buf[j] != 32 and buf[j] != 10:
+                j += 1
+            token_hash[n_tok] = xxh3_64(buf, i, j - i)
+            n_tok += 1
+            if line_tokens == 0:
+                line_start = i
+            line_tokens += 1
+            if line_tokens == para_n:
+                paras[n_pa] = xxh3_64(buf, line_start, j - line_start)
+                n_pa += 1
+            i = j
+        if n_pa > para_from:
+            n_pa = _distinct(np.sort(paras[para_from:n_pa]), paras, para_from)
+        para_ends[d] = n_pa
+
+        width = min(k, n_tok)
+        n_seq = n_tok - width + 1 if n_tok > 0 else 0
+        for s in range(n_seq):
+            acc = token_hash[s]
+            for j in range(1, width):
+                acc = acc * _SHINGLE_MUL + token_hash[s + j]
+            seq[s] = np.uint32(_fmix64(acc) >> _U64(32))
+        start = n_sh
+        n_sh = _distinct(np.sort(seq[:n_seq]), shingles, n_sh)
+        shingle_ends[d] = n_sh
+        _minhash_into(shingles[start:n_sh], a, b, sigs[d])
+        n_lead = _distinct(np.sort(seq[: min(n_seq, lead_n)]), lead, 0)
+        _minhash_into(lead[:n_lead], a, b, lead_sig)
+        _band_hashes_into(sigs[d], bands, rows, band_out[d], 0)
+        _band_hashes_into(lead_sig, bands, rows, band_out[d], bands)
+    return shingles[:n_sh].copy(), shingle_ends, sigs, band_out, paras[:n_pa].copy(), para_ends
+
+
+@njit(cache=True)
+def _shingle_kernel(buf, k):
+    """Sorted distinct shingle hashes of one token stream (no signature)."""
+    token_hash = np.empty(len(buf) // 2 + 2, dtype=np.uint64)
+    n_tok = 0
+    i = 0
+    while i < len(buf):
+        if buf[i] == 10 or buf[i] == 32:
+            i += 1
+            continue
+        j = i
+        while j < len(buf) and buf[j] != 32 and buf[j] != 10:
+            j += 1
+        token_hash[n_tok] = xxh3_64(buf, i, j - i)
+        n_tok += 1
+        i = j
+    width = min(k, n_tok)
+    n_seq = n_tok - width + 1 if n_tok > 0 else 0
+    seq = np.empty(n_seq, dtype=np.uint32)
+    for s in range(n_seq):
+        acc = token_hash[s]
+        for j in range(1, width):
+            acc = acc * _SHINGLE_MUL + token_hash[s + j]
+        seq[s] = np.uint32(_fmix64(acc) >> _U64(32))
+    out = np.empty(n_seq, dtype=np.uint32)
+    return out[: _distinct(np.sort(seq), out, 0)]
+
+
+def _as_buffer(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype=np.uint8) if data else np.zeros(0, dtype=np.uint8)
 
 
 def shingle_hashes(text: str, k: int = 5) -> np.ndarray:
-    """Sorted distinct 32-bit shingle hashes of a text: the set that MinHash sketches."""
-    return np.unique(shingle_sequence(tokens(text), k))
+    """Sorted distinct 32-bit shingle hashes of a text: the set that MinHash sketches.
+
+    Each token is hashed once (xxh3-64); the hashes of k consecutive tokens are
+    combined arithmetically, mixed and folded to 32 bits, the width of
+    datasketch's affine32 scheme. A text shorter than k tokens is one shingle.
+    """
+    return _shingle_kernel(_as_buffer(token_stream(text)), k)
 
 
 @lru_cache(maxsize=None)
@@ -95,24 +212,16 @@ def minhash(hashes: np.ndarray, num_perm: int = 128, seed: int = 1) -> np.ndarra
     An empty set gives all 2**32-1, as datasketch's empty MinHash does.
     """
     a, b = permutations(num_perm, seed)
-    if len(hashes) == 0:
-        return np.full(num_perm, _MASK32, dtype=_U32)
-    hv = _fmix32(np.asarray(hashes, dtype=_U32))
-    with np.errstate(over="ignore"):
-        # Chunked so a huge page never allocates len(hashes) x num_perm at once.
-        sig = np.full(num_perm, _MASK32, dtype=_U32)
-        for start in range(0, len(hv), 4096):
-            chunk = hv[start : start + 4096, None]
-            sig = np.minimum(sig, (chunk * a + b).min(axis=0))
-    return sig
+    out = np.empty(num_perm, dtype=_U32)
+    _minhash_into(np.ascontiguousarray(hashes, dtype=_U32), a, b, out)
+    return out
 
 
 def band_hashes(sig: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """One 64-bit hash per LSH band: equal band hashes make two documents candidates."""
-    return np.array(
-        [xxhash.xxh3_64_intdigest(sig[i * rows : (i + 1) * rows].tobytes()) for i in range(bands)],
-        dtype=np.uint64,
-    )
+    """One 64-bit hash per LSH band (xxh3-64 of the band's little-endian bytes)."""
+    out = np.empty(bands, dtype=_U64)
+    _band_hashes_into(np.ascontiguousarray(sig, dtype=_U32), bands, rows, out, 0)
+    return out
 
 
 PARAGRAPH_BAND = -1
@@ -120,21 +229,6 @@ PARAGRAPH_BAND = -1
 
 PARAGRAPH_TOKENS = 8
 """A paragraph is indexed by the hash of its first this many tokens; shorter lines are not indexed."""
-
-
-def paragraph_hashes(text: str) -> np.ndarray:
-    """Distinct hashes of the opening tokens of each paragraph (line) long enough to be one.
-
-    Syndicators keep paragraphs whole when they truncate, insert lines or add
-    their own chrome, so two pages sharing several paragraph starts are
-    candidates even when their whole texts differ a lot.
-    """
-    out = set()
-    for line in text.split("\n"):
-        words = tokens(line)
-        if len(words) >= PARAGRAPH_TOKENS:
-            out.add(xxhash.xxh3_64_intdigest(" ".join(words[:PARAGRAPH_TOKENS]).encode("utf-8")))
-    return np.array(sorted(out), dtype=np.uint64)
 
 
 @dataclass(frozen=True)
@@ -157,18 +251,46 @@ class Fingerprint:
         return int(len(self.shingles))
 
 
-def fingerprint(text: str, settings: Settings) -> Fingerprint:
-    """Shingle set, MinHash signature and band hashes of an article's text."""
-    words = tokens(text)
-    seq = shingle_sequence(words, settings.shingle_size)
-    shingles = np.unique(seq)
-    sig = minhash(shingles, settings.num_perm, settings.seed)
-    lead = np.unique(seq[: settings.lead_words])
-    lead_sig = minhash(lead, settings.num_perm, settings.seed)
-    bands = np.concatenate(
-        [band_hashes(sig, settings.bands, settings.rows), band_hashes(lead_sig, settings.bands, settings.rows)]
+def fingerprint_many(texts: list[str], settings: Settings) -> list[Fingerprint]:
+    """Fingerprints of many articles in one compiled pass."""
+    return fingerprint_streams([token_stream(t) for t in texts], settings)
+
+
+def fingerprint_streams(streams: list[bytes], settings: Settings) -> list[Fingerprint]:
+    """Fingerprints of many token streams (:func:`syndicate.text.token_stream`) in one compiled pass.
+
+    ``paragraphs`` are the xxh3-64 hashes of the first ``PARAGRAPH_TOKENS``
+    tokens of each line that has that many: syndicators keep paragraphs whole
+    when they truncate, insert lines or add their own chrome, so two pages
+    sharing paragraph openings are candidates even when their texts differ a lot.
+    """
+    starts = np.zeros(len(streams) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s in streams], out=starts[1:])
+    a, b = permutations(settings.num_perm, settings.seed)
+    shingles, sh_ends, sigs, bands, paras, pa_ends = _fingerprint_kernel(
+        _as_buffer(b"".join(streams)), starts, settings.shingle_size, settings.lead_words,
+        PARAGRAPH_TOKENS, a, b, settings.bands, settings.rows,
     )
-    return Fingerprint(shingles=shingles, signature=sig, bands=bands, paragraphs=paragraph_hashes(text))
+    out = []
+    sh_start = pa_start = 0
+    for i in range(len(streams)):
+        out.append(Fingerprint(
+            shingles=shingles[sh_start : sh_ends[i]], signature=sigs[i], bands=bands[i],
+            paragraphs=paras[pa_start : pa_ends[i]],
+        ))
+        sh_start, pa_start = sh_ends[i], pa_ends[i]
+    return out
+
+
+def warm_up() -> None:
+    """Load the compiled kernels (from numba's cache, or compile them the first time)."""
+    fingerprint_streams([b"warm up"], Settings())
+    shingle_hashes("warm up")
+
+
+def fingerprint(text: str, settings: Settings) -> Fingerprint:
+    """Shingle set, MinHash signature, band hashes and paragraph hashes of one article."""
+    return fingerprint_many([text], settings)[0]
 
 
 def overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, float, int]:

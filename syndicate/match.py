@@ -3,8 +3,8 @@
 A pair is a candidate when the two documents share a band hash of the whole
 text (near-duplicates) or of the opening passage (truncated copies), or at
 least two paragraph starts (copies inside other chrome, edited copies). Each
-candidate is then verified on the exact shingle sets, recomputed from the
-stored text without its site template lines (see ``boilerplate.py``), so
+candidate is then verified on the exact shingle sets (recomputed from the
+stored text, or taken from the scan's workers) without its site template lines (see ``boilerplate.py``), so
 what lands in ``matches`` is not an estimate.
 """
 
@@ -36,19 +36,26 @@ MAX_PARAGRAPH_BUCKET = 100
 # page in the same cluster without verifying N x N pairs.
 MAX_BUCKET_PARTNERS = 50
 
-# One pass over the band table: every stored row sharing a band hash with a new
-# page, ranked within its bucket (earliest stored first) and with the bucket's size.
+# The new pages' own band rows, then every stored row sharing a hash with one of
+# them: a semi-join, which DuckDB runs as one scan of the band table with a Bloom
+# filter built from the new hashes (4x faster than joining on the whole table).
+NEW_BANDS_SQL = """
+CREATE OR REPLACE TEMP TABLE new_bands AS
+SELECT band, hash, doc_id FROM bands
+WHERE doc_id BETWEEN (SELECT min(doc_id) FROM new_docs) AND (SELECT max(doc_id) FROM new_docs)
+  AND doc_id IN (SELECT doc_id FROM new_docs)
+"""
+HITS_SQL = """
+CREATE OR REPLACE TEMP TABLE band_hits AS
+SELECT band, hash, doc_id FROM bands WHERE hash IN (SELECT hash FROM new_bands)
+"""
+# Pairs of rows sharing a bucket, ranked within it (earliest stored first) and with the bucket's size.
 JOINED_SQL = """
 CREATE OR REPLACE TEMP TABLE candidate_rows AS
-WITH new_bands AS (
-    SELECT band, hash, doc_id FROM bands
-    WHERE doc_id BETWEEN (SELECT min(doc_id) FROM new_docs) AND (SELECT max(doc_id) FROM new_docs)
-      AND doc_id IN (SELECT doc_id FROM new_docs)
-)
 SELECT n.doc_id AS a, b.doc_id AS b, n.band,
        row_number() OVER (PARTITION BY n.doc_id, n.band, n.hash ORDER BY b.doc_id) AS rank,
        count(*) OVER (PARTITION BY n.doc_id, n.band, n.hash) + 1 AS bucket
-FROM new_bands n JOIN bands b ON n.band = b.band AND n.hash = b.hash
+FROM new_bands n JOIN band_hits b ON n.band = b.band AND n.hash = b.hash
 WHERE n.doc_id <> b.doc_id
 """
 CANDIDATES_SQL = f"""
@@ -86,13 +93,15 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, new_doc_ids: Sequence[int]) 
     """
     if not new_doc_ids:
         return [], 0
-    with registered(con, new_docs=ids(new_doc_ids)):
-        con.execute(JOINED_SQL)
     try:
+        with registered(con, new_docs=ids(new_doc_ids)):
+            con.execute(NEW_BANDS_SQL)
+        con.execute(HITS_SQL)
+        con.execute(JOINED_SQL)
         pairs = [tuple(row) for row in con.execute(CANDIDATES_SQL).fetchall()]
         capped = int(con.execute(CAPPED_SQL).fetchall()[0][0])
     finally:
-        con.execute("DROP TABLE IF EXISTS candidate_rows")
+        con.execute("DROP TABLE IF EXISTS new_bands; DROP TABLE IF EXISTS band_hits; DROP TABLE IF EXISTS candidate_rows")
     return pairs, capped
 
 
@@ -124,14 +133,17 @@ def verify(
     pages: Mapping[int, PageLines],
     template_pages: Mapping[tuple[str, int], int],
     settings: Settings,
+    known: Mapping[int, np.ndarray] | None = None,
 ) -> list[Match]:
     """Matches among candidate pairs, judged on the texts without their site template lines.
 
     ``pages`` holds every document of the pairs; ``template_pages`` counts,
-    per (site, line hash), the stored pages carrying that line.
+    per (site, line hash), the stored pages carrying that line; ``known`` the
+    shingle sets already computed of whole texts (by the workers, for pages
+    of this scan), so they are not computed twice.
     """
     k = settings.shingle_size
-    whole: dict[int, np.ndarray] = {}
+    whole: dict[int, np.ndarray] = dict(known or {})
 
     def shingles(doc_id: int, text: str) -> np.ndarray:
         if text != pages[doc_id].text:  # template lines were set aside for this pair

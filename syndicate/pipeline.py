@@ -1,15 +1,18 @@
 """``scan``: read → extract → fingerprint → store → match → cluster, batch by batch.
 
-Extraction and fingerprinting run in worker processes; only this process
-writes to DuckDB. Each batch is stored, matched against everything stored
-before and clustered in one transaction, so the database is always
-consistent at batch boundaries and a rerun after a crash finishes the job.
+Extraction and tokenising run in worker processes; this process fingerprints
+each batch in one compiled pass and is the only one that writes to DuckDB.
+Each batch is stored in one transaction; every few thousand pages (and at the
+end) the stored, unmatched pages are matched, clustered and attributed in
+another, so the database is consistent at transaction boundaries and a rerun
+after a crash finishes the job.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -18,40 +21,24 @@ from functools import partial
 from itertools import islice
 from typing import Callable, Iterable, Iterator, Sequence
 
+import numpy as np
 
 from .boilerplate import PageLines
 from .cluster import recluster
 from .evidence import site_of
-from .extract import Article, ExtractionError, content_hash, extract
-from .fingerprint import Fingerprint, fingerprint
+from .extract import Article, content_hash
+from .fingerprint import Fingerprint, fingerprint_streams, warm_up
 from .lock import WriteLock
 from .match import candidate_pairs, verify
 from .origin import refresh as refresh_origins
 from .readers import InputProgress, Item, Page, ReadError, read_paths
 from .settings import Settings
 from .store import Store
+from .worker import DEFAULT_PAGE_TIMEOUT, Processed, process_page
 
 STATUS_OK = "ok"
 STATUS_WITH_ERRORS = "completed_with_errors"
 STATUS_FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class Processed:
-    """A page after the worker stage: its article, and a fingerprint when it has one."""
-
-    article: Article
-    fingerprint: Fingerprint | None
-
-
-def process_page(page: Page, settings: Settings, fast: bool = False) -> Processed | ReadError:
-    """Extract and fingerprint one page (runs in a worker process)."""
-    try:
-        article = extract(page, fast=fast)
-    except ExtractionError as exc:
-        return ReadError(page.source, page.record, str(exc))
-    fp = fingerprint(article.text, settings) if article.has_article else None
-    return Processed(article, fp)
 
 
 @dataclass
@@ -97,6 +84,14 @@ class ScanSummary:
         )
 
 
+HANDOFF_PAGES = 32
+"""Pages read and handed to the workers at a time; a batch is stored once all of its slices are back."""
+
+
+def _results(parts: list[Callable[[], list[Processed | ReadError]]]) -> list[Processed | ReadError]:
+    return [r for get in parts for r in get()]
+
+
 def _batched(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     it = iter(items)
     while batch := list(islice(it, size)):
@@ -104,25 +99,32 @@ def _batched(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 
 class _Runner:
-    """Maps the worker stage over pages: inline for one worker, else a process pool."""
+    """Maps the worker stage over pages: inline for one worker, else a process pool.
 
-    def __init__(self, settings: Settings, workers: int, fast: bool) -> None:
-        self.work = partial(process_page, settings=settings, fast=fast)
+    The pool starts on entry, so the workers import trafilatura while this
+    process opens the database.
+    """
+
+    def __init__(self, workers: int, fast: bool, page_timeout: float | None) -> None:
+        self.work = partial(process_page, fast=fast, timeout=page_timeout)
         self.workers = workers
         self.pool = None
 
-    def submit(self, pages: list[Page]) -> Callable[[], list[Processed | ReadError]]:
-        if self.workers == 1 or not pages:
-            return lambda: [self.work(p) for p in pages]
-        if self.pool is None:  # started on first use: a scan of known pages needs none
+    def __enter__(self) -> "_Runner":
+        if self.workers > 1:
             self.pool = multiprocessing.get_context("forkserver").Pool(self.workers)
-        pending = self.pool.map_async(self.work, pages, chunksize=max(1, min(8, len(pages) // 8 or 1)))
-        return pending.get
+        return self
 
-    def close(self) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
+
+    def submit(self, pages: list[Page]) -> Callable[[], list[Processed | ReadError]]:
+        if self.pool is None or not pages:
+            return lambda: [self.work(p) for p in pages]
+        pending = self.pool.map_async(self.work, pages, chunksize=max(1, min(8, len(pages) // 8 or 1)))
+        return pending.get
 
 
 def scan(
@@ -130,10 +132,11 @@ def scan(
     db: str | os.PathLike[str],
     settings: Settings | None = None,
     workers: int | None = None,
-    batch_size: int = 256,
+    batch_size: int = 64,
     match_every: int = 4096,
     max_page_bytes: int = 10 * 2**20,
     fast: bool = False,
+    page_timeout: float | None = DEFAULT_PAGE_TIMEOUT,
     on_batch: Callable[[ScanSummary], None] | None = None,
 ) -> ScanSummary:
     """Scan crawled pages into the database at ``db`` and update matches and clusters.
@@ -148,27 +151,38 @@ def scan(
     position = InputProgress()
     items = read_paths(paths, position)  # fails now if a path does not exist
     workers = workers or os.cpu_count() or 1
-    with WriteLock(db, "scan"), Store.open(db, settings) as store:
+    with WriteLock(db, "scan"), _Runner(workers, fast, page_timeout) as runner, Store.open(db, settings) as store:
         summary = ScanSummary()
         summary.interrupted_runs = store.mark_interrupted_runs()  # their process died holding the lock
         summary.run_id = store.start_run([str(p) for p in paths])
-        runner = _Runner(store.settings, workers, fast)
+        # loads the compiled kernels while the workers extract the first pages
+        warming = threading.Thread(target=warm_up, name="syndicate-warm-up", daemon=True)
         try:
-            in_flight: deque[tuple[list[Page], Callable[[], list]]] = deque()
+            in_flight: deque[list[Callable[[], list]]] = deque()
             unmatched = 0
-            for batch in _batched(items, batch_size):
-                todo = _new_pages(store, batch, summary, max_page_bytes)
-                in_flight.append((todo, runner.submit(todo)))
+            known: dict[int, np.ndarray] = {}  # shingle sets of stored, not yet matched pages
+            slices = _batched(items, min(HANDOFF_PAGES, batch_size))
+            while True:
+                # each slice goes to the workers as soon as it is read, so they start on the first page early
+                parts = []
+                for part in islice(slices, max(1, batch_size // HANDOFF_PAGES)):
+                    todo = _new_pages(store, part, summary, max_page_bytes)
+                    if todo and not warming.is_alive() and warming.ident is None:
+                        warming.start()
+                    parts.append(runner.submit(todo))
+                if not parts:
+                    break
+                in_flight.append(parts)
                 if len(in_flight) > 1:
-                    unmatched += _store_batch(store, in_flight.popleft()[1](), summary)
+                    unmatched += _store_batch(store, _results(in_flight.popleft()), summary, known)
                     if unmatched >= match_every:
-                        match_pending(store, summary)
+                        match_pending(store, summary, known)
                         unmatched = 0
                     _report(summary, position, on_batch)
             while in_flight:
-                unmatched += _store_batch(store, in_flight.popleft()[1](), summary)
+                unmatched += _store_batch(store, _results(in_flight.popleft()), summary, known)
                 _report(summary, position, on_batch)
-            match_pending(store, summary)  # also what an earlier, killed scan stored but did not match
+            match_pending(store, summary, known)  # also what an earlier, killed scan stored but did not match
             _report(summary, position, on_batch)
         except BaseException:
             summary.status = STATUS_FAILED
@@ -176,7 +190,8 @@ def scan(
             store.finish_run(summary.run_id, summary.status, summary.counts(), summary.seconds)
             raise
         finally:
-            runner.close()
+            if warming.ident is not None:
+                warming.join()
         summary.clusters = int(store.con.execute("SELECT count(DISTINCT cluster_id) FROM clusters").fetchall()[0][0])
         summary.status = STATUS_WITH_ERRORS if summary.pages_failed else STATUS_OK
         summary.seconds = time.perf_counter() - started
@@ -202,7 +217,7 @@ def _new_pages(store: Store, batch: list[Item], summary: ScanSummary, max_page_b
         summary.pages_read += 1
         if isinstance(item, Page) and _page_bytes(item) > max_page_bytes:
             item = ReadError(item.source, item.record, f"page of {_page_bytes(item) / 2**20:.1f} MiB is over the "
-                             f"{max_page_bytes / 2**20:g} MiB limit (--max-page-mb)")
+                             f"{max_page_bytes / 2**20:g} MiB limit (--max-page-mb)", kind="too_large")
         (errors if isinstance(item, ReadError) else pages).append(item)
     hashes = [content_hash(p) for p in pages]
     known = store.known_hashes(hashes)
@@ -226,13 +241,19 @@ def _record_errors(store: Store, errors: list[ReadError], summary: ScanSummary) 
     if errors:
         summary.pages_failed += len(errors)
         summary.errors.extend(errors)
-        store.add_errors(summary.run_id, [(e.source, e.record, e.reason) for e in errors])
+        store.add_errors(summary.run_id, errors)
 
 
-def _store_batch(store: Store, results: list[Processed | ReadError], summary: ScanSummary) -> int:
-    """Store one batch of processed pages in one transaction; returns how many await matching."""
+def _store_batch(
+    store: Store, results: list[Processed | ReadError], summary: ScanSummary, known: dict[int, np.ndarray]
+) -> int:
+    """Store one batch of processed pages in one transaction; returns how many await matching.
+
+    The workers' shingle sets go to ``known`` for verification at match time.
+    """
     with store.transaction():
         rows = _write_pages(store, [r for r in results if isinstance(r, Processed)], summary)
+        known.update((doc_id, fp.shingles) for doc_id, _, fp, _ in rows if fp is not None)
         articles = [PageLines.of(site_of(art.domain), art.text) for _, art, fp, _ in rows if fp is not None]
         store.count_site_lines(articles)
         summary.articles += len(articles)
@@ -240,7 +261,7 @@ def _store_batch(store: Store, results: list[Processed | ReadError], summary: Sc
     return len(rows)
 
 
-def match_pending(store: Store, summary: ScanSummary) -> None:
+def match_pending(store: Store, summary: ScanSummary, known: dict[int, np.ndarray] | None = None) -> None:
     """Match, cluster and attribute every stored page not matched yet, in one transaction.
 
     Pages are stored batch by batch but matched a few thousand at a time: the
@@ -252,13 +273,15 @@ def match_pending(store: Store, summary: ScanSummary) -> None:
         pending = store.pending()
         if not pending:
             return
-        touched = _match(store, [d for d, is_article in pending.items() if is_article], summary)
+        touched = _match(store, [d for d, is_article in pending.items() if is_article], summary, known or {})
         affected, assignment = recluster(store.con, sorted(set(pending) | set(touched)))
         old_clusters = store.cluster_ids(affected)
         store.replace_clusters(affected, assignment)
         dropped, origins = refresh_origins(store.con, affected, assignment, old_clusters, store.urls(list(pending)))
         store.replace_origins(dropped, origins)
         store.mark_matched(list(pending))
+    if known is not None:
+        known.clear()
 
 
 Row = tuple[int, Article, "Fingerprint | None", datetime]
@@ -278,6 +301,9 @@ def _write_pages(store: Store, processed: list[Processed], summary: ScanSummary)
     next_id = store.next_doc_id()
     rows: list[Row] = []
     unchanged: list[int] = []
+    todo = [r for u, r in latest.items() if u not in stored or stored[u].content_hash != r.article.content_hash]
+    with_text = [r for r in todo if r.stream is not None]
+    fingerprints = dict(zip(map(id, with_text), fingerprint_streams([r.stream for r in with_text], store.settings)))
     for url, r in latest.items():
         old = stored.get(url)
         if old is not None and old.content_hash == r.article.content_hash:
@@ -290,13 +316,13 @@ def _write_pages(store: Store, processed: list[Processed], summary: ScanSummary)
         else:
             doc_id, seen, next_id = next_id, now, next_id + 1
             summary.pages_new += 1
-        rows.append((doc_id, r.article, r.fingerprint, seen))
+        rows.append((doc_id, r.article, fingerprints.get(id(r)), seen))
     store.write_documents(rows, now=now.replace(tzinfo=None))
     store.touch_documents(unchanged)
     return rows
 
 
-def _match(store: Store, new_ids: list[int], summary: ScanSummary) -> list[int]:
+def _match(store: Store, new_ids: list[int], summary: ScanSummary, known: dict[int, np.ndarray]) -> list[int]:
     """Find and verify the matches of the given pages; returns the documents whose matches went away.
 
     New pages can turn lines of their site into template lines, so the site's
@@ -310,10 +336,10 @@ def _match(store: Store, new_ids: list[int], summary: ScanSummary) -> list[int]:
     pages = dict(new_pages)
     pages.update(store.page_lines([d for pair in pairs + recheck for d in pair if d not in pages]))
     template = store.template_pages(list(pages.values()))
-    matches = verify(pairs, pages, template, store.settings)
+    matches = verify(pairs, pages, template, store.settings, known)
     store.write_matches([m.as_row() for m in matches])
     summary.new_matches += len(matches)
-    kept = {(m.doc_a, m.doc_b) for m in verify(recheck, pages, template, store.settings)}
+    kept = {(m.doc_a, m.doc_b) for m in verify(recheck, pages, template, store.settings, known)}
     dropped = [pair for pair in recheck if pair not in kept]
     store.delete_matches(dropped)
     return [d for pair in dropped for d in pair]

@@ -51,6 +51,7 @@ class ReadError:
     source: str
     record: str
     reason: str
+    kind: str = "read"  # read | too_large | extract | timeout: the errors table's ``kind``
 
 
 Item = Union[Page, ReadError]

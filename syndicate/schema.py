@@ -7,7 +7,24 @@ from __future__ import annotations
 
 from .origin import URL_KEY_MACRO
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""Version of the tables below; ``meta.schema_version`` holds a database's."""
+
+# MIGRATIONS[n] turns a schema-n database into schema n+1. Each runs in the
+# transaction that also records the new version, so a failed upgrade leaves
+# the database as it was. Released versions: 1 (syndicate 0.1.0), 2.
+MIGRATIONS: dict[int, str] = {
+    # 1 -> 2: errors.kind, so a night's failures can be counted by cause
+    1: """
+ALTER TABLE errors ADD COLUMN kind VARCHAR;
+UPDATE errors SET kind = CASE
+    WHEN reason LIKE 'page of % MiB is over the % MiB limit%' THEN 'too_large'
+    WHEN reason LIKE 'extraction took longer than %' THEN 'timeout'
+    WHEN reason IN ('empty page', 'binary content, not HTML', 'not parseable as HTML')
+      OR reason LIKE 'extraction failed%' THEN 'extract'
+    ELSE 'read' END;
+""",
+}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -76,7 +93,7 @@ CREATE TABLE IF NOT EXISTS runs (
     seconds DOUBLE,
     settings VARCHAR
 );
-CREATE TABLE IF NOT EXISTS errors (run_id BIGINT, source VARCHAR, record VARCHAR, reason VARCHAR);
+CREATE TABLE IF NOT EXISTS errors (run_id BIGINT, source VARCHAR, record VARCHAR, reason VARCHAR, kind VARCHAR);
 """
 
 # Every page of a cluster but its origin is a copy; a page alone whose evidence

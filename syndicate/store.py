@@ -26,7 +26,8 @@ from .lock import LockedError, holder
 from .extract import Article
 from .fingerprint import PARAGRAPH_BAND, Fingerprint
 from .origin import Origin
-from .schema import SCHEMA, SCHEMA_VERSION, VIEWS
+from .readers import ReadError
+from .schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION, VIEWS
 from .settings import Settings
 from .sqlutil import ids, registered
 
@@ -101,17 +102,45 @@ class Store:
                 )
                 con.execute(VIEWS)
                 con.execute("COMMIT")
-            elif settings is not None and settings != stored:
-                raise SettingsMismatchError(
-                    f"{path} was built with other settings ({'; '.join(stored.differences(settings))}); "
-                    "scan with the stored settings or use a new --db"
-                )
             else:
+                if settings is not None and settings != stored:
+                    raise SettingsMismatchError(
+                        f"{path} was built with other settings ({'; '.join(stored.differences(settings))}); "
+                        "scan with the stored settings or use a new --db"
+                    )
                 settings = stored
+                if not read_only:
+                    cls._migrate(con, path)
         except BaseException:
             con.close()
             raise
         return cls(con, path, settings)
+
+    @staticmethod
+    def _migrate(con: duckdb.DuckDBPyConnection, path: str) -> None:
+        """Bring an older database to SCHEMA_VERSION, one versioned step at a time, in one transaction.
+
+        Read-only opens leave an older database as it is: every query that
+        worked on it still works.
+        """
+        version = int(con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()[0][0])
+        if version == SCHEMA_VERSION:
+            return
+        if any(step not in MIGRATIONS for step in range(version, SCHEMA_VERSION)):
+            raise DatabaseError(f"{path} has schema {version}, which this syndicate cannot upgrade; use a new --db")
+        con.execute("BEGIN")
+        try:
+            for step in range(version, SCHEMA_VERSION):
+                con.execute(MIGRATIONS[step])
+            con.execute(VIEWS)
+            con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise DatabaseError(
+                f"cannot upgrade {path} from schema {version} to {SCHEMA_VERSION} ({str(exc).splitlines()[0]}); "
+                "it is unchanged: keep using the syndicate that wrote it"
+            ) from None
 
     @staticmethod
     def _stored_settings(con: duckdb.DuckDBPyConnection, path: str) -> Settings | None:
@@ -238,10 +267,11 @@ class Store:
             [_now(), status, seconds, *counts.values(), run_id],
         )
 
-    def add_errors(self, run_id: int, errors: Sequence[tuple[str, str, str]]) -> None:
+    def add_errors(self, run_id: int, errors: Sequence[ReadError]) -> None:
         if errors:
             self.con.executemany(
-                "INSERT INTO errors VALUES (?, ?, ?, ?)", [(run_id, s, r, reason) for s, r, reason in errors]
+                "INSERT INTO errors (run_id, source, record, reason, kind) VALUES (?, ?, ?, ?, ?)",
+                [(run_id, e.source, e.record, e.reason, e.kind) for e in errors],
             )
 
     def count_site_lines(self, pages: Sequence[PageLines], sign: int = 1) -> None:

@@ -30,3 +30,11 @@ def tokens(text: str) -> list[str]:
     token each.
     """
     return _TOKEN_RE.findall(normalize(text))
+
+
+def token_stream(text: str) -> bytes:
+    """The tokens as the fingerprint kernel reads them: UTF-8, joined by spaces, lines by newlines.
+
+    Tokens never contain a space or a newline, so the stream is unambiguous.
+    """
+    return "\n".join(" ".join(_TOKEN_RE.findall(line)) for line in normalize(text).split("\n")).encode("utf-8")

@@ -61,3 +61,35 @@ def test_components_agree_with_breadth_first_search(edges):
                     seen.add(nxt)
                     todo.append(nxt)
         assert comps[start] == min(seen)
+
+
+def test_verification_with_worker_shingles_equals_recomputed():
+    """The scan hands verification the shingle sets its workers computed; the verdicts must not change."""
+    import json
+    from pathlib import Path
+
+    from syndicate.boilerplate import PageLines
+    from syndicate.fingerprint import fingerprint_many
+    from syndicate.match import verify
+
+    truth = json.loads((Path(__file__).parent / "data" / "pages" / "ground-truth.json").read_text(encoding="utf-8"))
+    body = next(p["articleBody"] for p in truth.values() if "cnn.com" in p["url"])
+    lines = body.split("\n")
+    texts = {1: body, 2: "\n".join(lines[: len(lines) // 2]), 3: body.replace("the", "a"), 4: "Unrelated words " * 40}
+    pages = {d: PageLines.of(f"site{d}.example", t) for d, t in texts.items()}
+    pairs = [(1, 2), (1, 3), (1, 4), (2, 3)]
+    s = Settings()
+    recomputed = verify(pairs, pages, {}, s)
+    known = {d: fp.shingles for d, fp in zip(texts, fingerprint_many(list(texts.values()), s))}
+    assert verify(pairs, pages, {}, s, known) == recomputed
+    assert {(m.doc_a, m.doc_b) for m in recomputed} == {(1, 2), (1, 3), (2, 3)}
+
+
+def test_worker_stage_imports_neither_duckdb_nor_numba():
+    """Extraction workers stay light: the compiled kernels and DuckDB load only in the main process."""
+    import subprocess
+    import sys
+
+    code = "import sys, syndicate.worker; print('numba' in sys.modules, 'duckdb' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False"]

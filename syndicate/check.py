@@ -1,0 +1,87 @@
+"""``syndicate check``: verify that the tables agree with each other.
+
+Each check is one SQL query counting the rows that break a rule, with a few
+examples; a clean database gives no problems. The rules are what the rest of
+syndicate relies on: a match joins two stored documents, every document has
+at most one cluster, a matched pair shares one, an article has its signature
+and every band, an origin belongs to its cluster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .fingerprint import PARAGRAPH_BAND
+from .store import Store
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Rows that break one rule: how many, and up to five of them."""
+
+    rule: str
+    count: int
+    examples: list[tuple]
+
+    def line(self) -> str:
+        shown = ", ".join(str(e[0] if len(e) == 1 else e) for e in self.examples)
+        return f"{self.rule}: {self.count} (e.g. {shown})"
+
+
+def _rules(store: Store) -> list[tuple[str, str]]:
+    s = store.settings
+    lsh_bands = 2 * s.bands
+    return [
+        ("duplicate doc_id in documents",
+         "SELECT doc_id FROM documents GROUP BY doc_id HAVING count(*) > 1"),
+        ("duplicate url in documents",
+         "SELECT url FROM documents GROUP BY url HAVING count(*) > 1"),
+        ("match with a document that is not stored",
+         "SELECT doc_a, doc_b FROM matches m WHERE m.doc_a NOT IN (SELECT doc_id FROM documents)"
+         " OR m.doc_b NOT IN (SELECT doc_id FROM documents)"),
+        ("match not in order (doc_a < doc_b) or stored twice",
+         "SELECT doc_a, doc_b FROM matches GROUP BY doc_a, doc_b HAVING count(*) > 1 OR any_value(doc_a) >= any_value(doc_b)"),
+        ("match with a similarity or containment outside [0, 1]",
+         "SELECT doc_a, doc_b FROM matches WHERE NOT (similarity BETWEEN 0 AND 1 AND containment BETWEEN 0 AND 1)"),
+        ("cluster row for a document that is not stored",
+         "SELECT doc_id FROM clusters WHERE doc_id NOT IN (SELECT doc_id FROM documents)"),
+        ("matched document without a cluster",
+         "SELECT doc_id FROM (SELECT doc_a AS doc_id FROM matches UNION SELECT doc_b FROM matches)"
+         " WHERE doc_id NOT IN (SELECT doc_id FROM clusters)"),
+        ("document in more than one cluster",
+         "SELECT doc_id FROM clusters GROUP BY doc_id HAVING count(*) > 1"),
+        ("matched pair in different clusters",
+         "SELECT m.doc_a, m.doc_b FROM matches m JOIN clusters a ON a.doc_id = m.doc_a"
+         " JOIN clusters b ON b.doc_id = m.doc_b WHERE a.cluster_id <> b.cluster_id"),
+        ("article without a signature of num_perm values",
+         f"SELECT d.doc_id FROM documents d LEFT JOIN signatures s USING (doc_id)"
+         f" WHERE d.status = 'article' AND (s.minhash IS NULL OR len(s.minhash) <> {s.num_perm})"),
+        (f"article without its {lsh_bands} band hashes",
+         f"SELECT d.doc_id FROM documents d LEFT JOIN (SELECT doc_id, count(DISTINCT band) AS n FROM bands"
+         f" WHERE band <> {PARAGRAPH_BAND} GROUP BY doc_id) b USING (doc_id)"
+         f" WHERE d.status = 'article' AND coalesce(b.n, 0) <> {lsh_bands}"),
+        ("band, signature, link or evidence row of a document that is not stored",
+         "SELECT doc_id FROM (SELECT doc_id FROM bands UNION SELECT doc_id FROM signatures"
+         " UNION SELECT doc_id FROM links UNION SELECT doc_id FROM evidence)"
+         " WHERE doc_id NOT IN (SELECT doc_id FROM documents)"),
+        # a page alone that credits an outside source is a cluster of one: its doc_id, no clusters row
+        ("origin of a cluster that does not exist",
+         "SELECT cluster_id FROM origins WHERE cluster_id NOT IN (SELECT cluster_id FROM clusters)"
+         " AND cluster_id NOT IN (SELECT doc_id FROM documents)"),
+        ("cluster with more than one origin",
+         "SELECT cluster_id FROM origins GROUP BY cluster_id HAVING count(*) > 1"),
+        ("origin page outside its cluster",
+         "SELECT o.cluster_id, o.origin_doc_id FROM origins o WHERE o.origin_doc_id IS NOT NULL AND NOT EXISTS"
+         " (SELECT 1 FROM clusters c WHERE c.cluster_id = o.cluster_id AND c.doc_id = o.origin_doc_id)"),
+    ]
+
+
+def check(store: Store) -> list[Problem]:
+    """Every rule the database breaks (an empty list for a healthy database)."""
+    problems = []
+    for rule, sql in _rules(store):
+        count = store.con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0]
+        if count:
+            examples = store.con.execute(f"SELECT * FROM ({sql}) LIMIT 5").fetchall()
+            problems.append(Problem(rule, int(count), [tuple(e) for e in examples]))
+    return problems
