@@ -76,6 +76,10 @@ def cli() -> None:
 @click.option("--page-timeout", type=click.FloatRange(min=0), default=30, show_default=True,
               envvar="SYNDICATE_PAGE_TIMEOUT", show_envvar=True,
               help="Seconds a page may take to extract; a slower one is abandoned and recorded (0: no limit).")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Where reading, extraction and fingerprinting run: worker processes here, or Spark tasks.")
+@click.option("--master", default=None, metavar="URL",
+              help="Spark master with --engine spark (local[*], spark://host:7077, yarn) [default: local[*] or spark-submit's].")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (for monitoring).")
 @click.option("--log-interval", type=click.FloatRange(min=0), default=60, show_default=True,
@@ -83,7 +87,7 @@ def cli() -> None:
 def scan_command(
     paths: Sequence[str], db: str, workers: int | None, batch_size: int, shingle_size: int | None,
     num_perm: int | None, threshold: float | None, containment: float | None, mode: str, max_page_mb: float,
-    page_timeout: float, quiet: bool, as_json: bool, log_interval: float,
+    page_timeout: float, engine: str, master: str | None, quiet: bool, as_json: bool, log_interval: float,
 ) -> None:
     """Scan crawled pages (folders of .html/.html.gz, .jsonl exports, .warc/.warc.gz) into the database.
 
@@ -100,8 +104,16 @@ def scan_command(
     }
     settings = _requested_settings(db, overrides)
     progress = None if quiet else _Progress(sys.stderr.isatty(), log_interval)
-    summary = scan(paths, db, settings=settings, workers=workers, batch_size=batch_size, fast=mode == "fast",
-                   max_page_bytes=int(max_page_mb * 2**20), page_timeout=page_timeout or None, on_batch=progress)
+    limits = dict(max_page_bytes=int(max_page_mb * 2**20), page_timeout=page_timeout or None, fast=mode == "fast")
+    if engine == "spark":
+        try:
+            from .spark import scan_spark
+        except ImportError as exc:
+            raise SyndicateError(f"--engine spark needs pyspark ({exc}); pip install 'syndicate[spark]'") from None
+        summary = scan_spark(paths, db, settings=settings, master=master, batch_size=batch_size, **limits)
+    else:
+        summary = scan(paths, db, settings=settings, workers=workers, batch_size=batch_size, on_batch=progress,
+                       **limits)
     if progress:
         progress.done()
     if as_json:

@@ -15,6 +15,7 @@ import os
 import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
@@ -147,14 +148,11 @@ def scan(
     database's write lock for the whole scan (LockedError if another process
     has it); runs left "running" by a process that died are marked interrupted.
     """
-    started = time.perf_counter()
     position = InputProgress()
     items = read_paths(paths, position)  # fails now if a path does not exist
     workers = workers or os.cpu_count() or 1
-    with WriteLock(db, "scan"), _Runner(workers, fast, page_timeout) as runner, Store.open(db, settings) as store:
-        summary = ScanSummary()
-        summary.interrupted_runs = store.mark_interrupted_runs()  # their process died holding the lock
-        summary.run_id = store.start_run([str(p) for p in paths])
+    with WriteLock(db, "scan"), _Runner(workers, fast, page_timeout) as runner, Store.open(db, settings) as store, \
+            recorded_run(store, paths) as summary:
         # loads the compiled kernels while the workers extract the first pages
         warming = threading.Thread(target=warm_up, name="syndicate-warm-up", daemon=True)
         try:
@@ -184,19 +182,33 @@ def scan(
                 _report(summary, position, on_batch)
             match_pending(store, summary, known)  # also what an earlier, killed scan stored but did not match
             _report(summary, position, on_batch)
-        except BaseException:
-            summary.status = STATUS_FAILED
-            summary.seconds = time.perf_counter() - started
-            store.finish_run(summary.run_id, summary.status, summary.counts(), summary.seconds)
-            raise
         finally:
             if warming.ident is not None:
                 warming.join()
-        summary.clusters = int(store.con.execute("SELECT count(DISTINCT cluster_id) FROM clusters").fetchall()[0][0])
-        summary.status = STATUS_WITH_ERRORS if summary.pages_failed else STATUS_OK
+    return summary
+
+
+@contextmanager
+def recorded_run(store: Store, paths: Sequence[str | os.PathLike[str]]) -> Iterator[ScanSummary]:
+    """A scan's row in ``runs``: started on entry, finished with its status and counts on exit (failed on an error).
+
+    Runs left "running" by a process that died holding the lock are marked interrupted first.
+    """
+    started = time.perf_counter()
+    summary = ScanSummary()
+    summary.interrupted_runs = store.mark_interrupted_runs()
+    summary.run_id = store.start_run([str(p) for p in paths])
+    try:
+        yield summary
+    except BaseException:
+        summary.status = STATUS_FAILED
         summary.seconds = time.perf_counter() - started
         store.finish_run(summary.run_id, summary.status, summary.counts(), summary.seconds)
-    return summary
+        raise
+    summary.clusters = int(store.con.execute("SELECT count(DISTINCT cluster_id) FROM clusters").fetchall()[0][0])
+    summary.status = STATUS_WITH_ERRORS if summary.pages_failed else STATUS_OK
+    summary.seconds = time.perf_counter() - started
+    store.finish_run(summary.run_id, summary.status, summary.counts(), summary.seconds)
 
 
 def _page_bytes(page: Page) -> int:
@@ -302,8 +314,9 @@ def _write_pages(store: Store, processed: list[Processed], summary: ScanSummary)
     rows: list[Row] = []
     unchanged: list[int] = []
     todo = [r for u, r in latest.items() if u not in stored or stored[u].content_hash != r.article.content_hash]
-    with_text = [r for r in todo if r.stream is not None]
-    fingerprints = dict(zip(map(id, with_text), fingerprint_streams([r.stream for r in with_text], store.settings)))
+    with_text = [r for r in todo if r.stream is not None and r.fingerprint is None]
+    fingerprints = {id(r): r.fingerprint for r in todo if r.fingerprint is not None}
+    fingerprints.update(zip(map(id, with_text), fingerprint_streams([r.stream for r in with_text], store.settings)))
     for url, r in latest.items():
         old = stored.get(url)
         if old is not None and old.content_hash == r.article.content_hash:

@@ -11,11 +11,14 @@ import signal
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from .extract import Article, ExtractionError, extract
 from .readers import Page, ReadError
 from .text import token_stream
+
+if TYPE_CHECKING:
+    from .fingerprint import Fingerprint
 
 DEFAULT_PAGE_TIMEOUT = 30.0
 """Seconds one page may take to extract (real news pages take 20-100 ms)."""
@@ -23,10 +26,15 @@ DEFAULT_PAGE_TIMEOUT = 30.0
 
 @dataclass(frozen=True)
 class Processed:
-    """A page after the worker stage: its article, and its token stream when it has an article."""
+    """A page after the worker stage: its article, and its token stream when it has an article.
+
+    ``fingerprint`` is set where the fingerprint was computed beside the
+    extraction (Spark executors); the local engine computes it in the main process.
+    """
 
     article: Article
     stream: bytes | None
+    fingerprint: Fingerprint | None = None
 
 
 class PageTimeout(BaseException):
