@@ -7,7 +7,7 @@ Documents that match nothing are in no cluster.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import duckdb
 
@@ -55,12 +55,18 @@ def components(edges: Iterable[tuple[int, int]]) -> dict[int, int]:
     return {node: find(node) for node in parent}
 
 
-def recluster(con: duckdb.DuckDBPyConnection, touched: Sequence[int]) -> tuple[list[int], dict[int, int]]:
+Components = Callable[[Iterable[tuple[int, int]]], dict[int, int]]
+
+
+def recluster(
+    con: duckdb.DuckDBPyConnection, touched: Sequence[int], components_of: Components | None = None
+) -> tuple[list[int], dict[int, int]]:
     """New cluster assignment for everything connected to the ``touched`` documents.
 
     ``touched`` are documents whose matches changed (new, re-extracted or
     removed pages and their partners). Returns the documents whose cluster
     rows must be replaced, and their new doc_id -> cluster_id assignment.
+    ``components_of`` computes the components (default: union-find here).
     """
     if not touched:
         return [], {}
@@ -68,4 +74,4 @@ def recluster(con: duckdb.DuckDBPyConnection, touched: Sequence[int]) -> tuple[l
         affected = [row[0] for row in con.execute(AFFECTED_SQL).fetchall()]
     with registered(con, affected_docs=ids(affected)):
         edges = con.execute(EDGES_SQL).fetchall()
-    return affected, components(edges)
+    return affected, (components_of or components)(edges)

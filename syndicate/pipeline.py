@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 import numpy as np
 
 from .boilerplate import PageLines
-from .cluster import recluster
+from .cluster import components, recluster
 from .evidence import site_of
 from .extract import Article, content_hash
 from .fingerprint import Fingerprint, fingerprint_streams, warm_up
@@ -273,7 +273,25 @@ def _store_batch(
     return len(rows)
 
 
-def match_pending(store: Store, summary: ScanSummary, known: dict[int, np.ndarray] | None = None) -> None:
+@dataclass(frozen=True)
+class Matching:
+    """Where the matching stages run: the candidate join, verification and connected components.
+
+    The defaults run them here (DuckDB and this process); the Spark engine
+    passes its own, which compute the same results as Spark jobs.
+    """
+
+    candidates: Callable[..., tuple[list[tuple[int, int]], int]] = candidate_pairs
+    verify: Callable[..., list] = verify
+    components: Callable[..., dict[int, int]] = components
+
+
+LOCAL = Matching()
+
+
+def match_pending(
+    store: Store, summary: ScanSummary, known: dict[int, np.ndarray] | None = None, matching: Matching = LOCAL
+) -> None:
     """Match, cluster and attribute every stored page not matched yet, in one transaction.
 
     Pages are stored batch by batch but matched a few thousand at a time: the
@@ -285,8 +303,8 @@ def match_pending(store: Store, summary: ScanSummary, known: dict[int, np.ndarra
         pending = store.pending()
         if not pending:
             return
-        touched = _match(store, [d for d, is_article in pending.items() if is_article], summary, known or {})
-        affected, assignment = recluster(store.con, sorted(set(pending) | set(touched)))
+        touched = _match(store, [d for d, is_article in pending.items() if is_article], summary, known or {}, matching)
+        affected, assignment = recluster(store.con, sorted(set(pending) | set(touched)), matching.components)
         old_clusters = store.cluster_ids(affected)
         store.replace_clusters(affected, assignment)
         dropped, origins = refresh_origins(store.con, affected, assignment, old_clusters, store.urls(list(pending)))
@@ -335,7 +353,9 @@ def _write_pages(store: Store, processed: list[Processed], summary: ScanSummary)
     return rows
 
 
-def _match(store: Store, new_ids: list[int], summary: ScanSummary, known: dict[int, np.ndarray]) -> list[int]:
+def _match(
+    store: Store, new_ids: list[int], summary: ScanSummary, known: dict[int, np.ndarray], matching: Matching
+) -> list[int]:
     """Find and verify the matches of the given pages; returns the documents whose matches went away.
 
     New pages can turn lines of their site into template lines, so the site's
@@ -343,16 +363,16 @@ def _match(store: Store, new_ids: list[int], summary: ScanSummary, known: dict[i
     on template text.
     """
     new_pages = store.page_lines(new_ids)
-    pairs, capped = candidate_pairs(store.con, new_ids)
+    pairs, capped = matching.candidates(store.con, new_ids)
     summary.capped_buckets += capped
     recheck = store.same_site_matches({p.site for p in new_pages.values() if p.site})
     pages = dict(new_pages)
     pages.update(store.page_lines([d for pair in pairs + recheck for d in pair if d not in pages]))
     template = store.template_pages(list(pages.values()))
-    matches = verify(pairs, pages, template, store.settings, known)
+    matches = matching.verify(pairs, pages, template, store.settings, known)
     store.write_matches([m.as_row() for m in matches])
     summary.new_matches += len(matches)
-    kept = {(m.doc_a, m.doc_b) for m in verify(recheck, pages, template, store.settings, known)}
+    kept = {(m.doc_a, m.doc_b) for m in matching.verify(recheck, pages, template, store.settings, known)}
     dropped = [pair for pair in recheck if pair not in kept]
     store.delete_matches(dropped)
     return [d for pair in dropped for d in pair]

@@ -17,7 +17,9 @@ paths, never through the driver.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -28,7 +30,8 @@ from .errors import InputError
 from .extract import content_hash
 from .fingerprint import fingerprint_streams
 from .lock import WriteLock
-from .pipeline import ScanSummary, _record_errors, _store_batch, match_pending, recorded_run
+from .match import CANDIDATES_SQL, CAPPED_SQL, verify
+from .pipeline import Matching, ScanSummary, _record_errors, _store_batch, match_pending, recorded_run
 from .readers import Item, Page, ReadError, input_files, read_path
 from .settings import Settings
 from .store import Store
@@ -60,6 +63,8 @@ def spark_session(master: str | None = None, app: str = "syndicate"):
         if master.startswith("local"):  # executors run this interpreter, which has syndicate installed
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
             builder = builder.config("spark.pyspark.python", sys.executable)
+            # one machine: a few shuffle partitions, not the cluster default of 200
+            builder = builder.config("spark.sql.shuffle.partitions", str(4 * (os.cpu_count() or 1)))
     return builder.config("spark.ui.showConsoleProgress", "false").getOrCreate()
 
 
@@ -95,6 +100,80 @@ def _second_pass(files: Iterator[tuple[int, str]], wanted, settings: Settings, f
         index, record, result = done[k]
         done[k] = (index, record, replace(result, fingerprint=fp))
     yield from done
+
+
+class SparkMatching:
+    """The candidate join, verification and connected components as Spark jobs, giving the local results.
+
+    The candidate join reads the stored band table from a Parquet export of
+    DuckDB's (so a nightly run matches its new pages against everything
+    stored, not against itself); verification runs ``match.verify`` on
+    partitions of the candidate pairs; components are found by propagating
+    the smallest doc_id along the match edges until nothing changes.
+    """
+
+    def __init__(self, spark, workdir: Path) -> None:
+        self.spark = spark
+        self.workdir = workdir
+        self.round = 0
+
+    def candidates(self, con, new_doc_ids: Sequence[int]) -> tuple[list[tuple[int, int]], int]:
+        if not new_doc_ids:
+            return [], 0
+        self.round += 1
+        path = self.workdir / f"bands-{self.round}.parquet"
+        con.execute(f"COPY bands TO '{_sql_string(path)}' (FORMAT parquet)")
+        spark = self.spark
+        bands = spark.read.parquet(str(path))
+        bands.createOrReplaceTempView("bands")
+        spark.createDataFrame([(int(d),) for d in new_doc_ids], "doc_id long").createOrReplaceTempView("new_docs")
+        spark.sql("SELECT b.band, b.hash, b.doc_id FROM bands b LEFT SEMI JOIN new_docs n ON b.doc_id = n.doc_id"
+                  ).createOrReplaceTempView("new_bands")
+        spark.sql(SPARK_JOINED_SQL).createOrReplaceTempView("candidate_rows")
+        pairs = [(int(a), int(b)) for a, b in spark.sql(CANDIDATES_SQL).collect()]
+        capped = int(spark.sql(CAPPED_SQL).collect()[0][0])
+        return pairs, capped
+
+    def verify(self, pairs, pages, template_pages, settings, known=None) -> list:
+        if not pairs:
+            return []
+        shared = self.spark.sparkContext.broadcast((dict(pages), dict(template_pages), settings, dict(known or {})))
+        slices = max(1, min(len(pairs) // 64 + 1, 4 * self.spark.sparkContext.defaultParallelism))
+        return self.spark.sparkContext.parallelize(list(pairs), slices).mapPartitions(
+            lambda part: verify(list(part), *shared.value)).collect()  # partitions keep the pairs' order
+
+    def components(self, edges) -> dict[int, int]:
+        from pyspark.sql import functions as F
+
+        edges = [(int(a), int(b)) for a, b in edges]
+        if not edges:
+            return {}
+        spark = self.spark
+        links = spark.createDataFrame(edges + [(b, a) for a, b in edges], "src long, dst long").cache()
+        labels = links.select(F.col("src").alias("node"), F.col("src").alias("label")).distinct()
+        while True:
+            offered = links.join(labels, links.src == labels.node).select(F.col("dst").alias("node"), "label")
+            updated = labels.union(offered).groupBy("node").agg(F.min("label").alias("label")).cache()
+            changed = updated.join(labels.withColumnRenamed("label", "old"), "node").where("label <> old").count()
+            labels = updated
+            if not changed:
+                break
+        links.unpersist()
+        return {int(node): int(label) for node, label in labels.collect()}
+
+
+def _sql_string(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+# The local engine's candidate query (match.JOINED_SQL), in Spark SQL over the exported band table.
+SPARK_JOINED_SQL = """
+SELECT n.doc_id AS a, b.doc_id AS b, n.band,
+       row_number() OVER (PARTITION BY n.doc_id, n.band, n.hash ORDER BY b.doc_id) AS rank,
+       count(*) OVER (PARTITION BY n.doc_id, n.band, n.hash) + 1 AS bucket
+FROM new_bands n JOIN bands b ON n.band = b.band AND n.hash = b.hash
+WHERE n.doc_id <> b.doc_id
+"""
 
 
 def scan_spark(
@@ -135,17 +214,23 @@ def scan_spark(
         pending = next(results, None)
         known: dict[int, np.ndarray] = {}
         unmatched = 0
-        for start in range(0, len(seen), batch_size):  # the local engine's batches: the same items each
-            batch = []
-            for s in seen[start : start + batch_size]:
-                if pending is not None and (pending[0], pending[1]) == (s.file, s.record):
-                    batch.append(pending[2])
-                    pending = next(results, None)
-            unmatched += _store_batch(store, batch, summary, known)
-            if unmatched >= match_every:
-                match_pending(store, summary, known)
-                unmatched = 0
-        match_pending(store, summary, known)
+        workdir = Path(tempfile.mkdtemp(prefix="syndicate-spark-"))
+        on_spark = SparkMatching(spark, workdir)
+        matching = Matching(on_spark.candidates, on_spark.verify, on_spark.components)
+        try:
+            for start in range(0, len(seen), batch_size):  # the local engine's batches: the same items each
+                batch = []
+                for s in seen[start : start + batch_size]:
+                    if pending is not None and (pending[0], pending[1]) == (s.file, s.record):
+                        batch.append(pending[2])
+                        pending = next(results, None)
+                unmatched += _store_batch(store, batch, summary, known)
+                if unmatched >= match_every:
+                    match_pending(store, summary, known, matching)
+                    unmatched = 0
+            match_pending(store, summary, known, matching)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
     return summary
 
 

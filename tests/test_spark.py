@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 
 import pytest
@@ -72,10 +71,12 @@ def clusters_by_url(db) -> set[frozenset[str]]:
             "SELECT list(url) FROM clusters JOIN documents USING (doc_id) GROUP BY cluster_id").fetchall()}
 
 
-def test_cli_engine_spark_as_a_subprocess(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "syndicate", "scan", str(ROOT / "sample_corpus" / "cnn.com"), "--engine", "spark",
-         "--master", "local[2]", "--db", str(tmp_path / "cli.duckdb")],
-        capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.startswith("2 pages read (2 new")
+def test_cli_engine_spark(spark, tmp_path):
+    from click.testing import CliRunner
+
+    from syndicate.cli import cli
+
+    result = CliRunner().invoke(cli, ["scan", str(ROOT / "sample_corpus" / "cnn.com"), "--engine", "spark",
+                                      "--master", "local[2]", "--db", str(tmp_path / "cli.duckdb")])
+    assert result.exit_code == 0, result.output[-2000:]
+    assert result.output.splitlines()[-1].startswith("2 pages read (2 new")
