@@ -80,6 +80,8 @@ def cli() -> None:
               help="Where reading, extraction and fingerprinting run: worker processes here, or Spark tasks.")
 @click.option("--master", default=None, metavar="URL",
               help="Spark master with --engine spark (local[*], spark://host:7077, yarn) [default: local[*] or spark-submit's].")
+@click.option("--parquet-out", type=click.Path(file_okay=False), default=None, metavar="DIR",
+              help="After the scan, also write every table and the syndication view as DIR/<name>.parquet.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (for monitoring).")
 @click.option("--log-interval", type=click.FloatRange(min=0), default=60, show_default=True,
@@ -87,7 +89,7 @@ def cli() -> None:
 def scan_command(
     paths: Sequence[str], db: str, workers: int | None, batch_size: int, shingle_size: int | None,
     num_perm: int | None, threshold: float | None, containment: float | None, mode: str, max_page_mb: float,
-    page_timeout: float, engine: str, master: str | None, quiet: bool, as_json: bool, log_interval: float,
+    page_timeout: float, engine: str, master: str | None, parquet_out: str | None, quiet: bool, as_json: bool, log_interval: float,
 ) -> None:
     """Scan crawled pages (folders of .html/.html.gz, .jsonl exports, .warc/.warc.gz) into the database.
 
@@ -116,6 +118,9 @@ def scan_command(
                        **limits)
     if progress:
         progress.done()
+    if parquet_out:
+        with Store.open(db, read_only=True) as store:
+            store.export_parquet(parquet_out)
     if as_json:
         click.echo(json.dumps({"run_id": summary.run_id, "status": summary.status, **summary.counts(),
                                "seconds": round(summary.seconds, 3), "interrupted_runs": summary.interrupted_runs,

@@ -92,7 +92,7 @@ def parse_timestamp(value: object) -> datetime | None:
     raise ValueError(f"not a timestamp: {value!r}")
 
 
-def _has_suffix(path: Path, suffixes: tuple[str, ...]) -> bool:
+def has_suffix(path: Path, suffixes: tuple[str, ...]) -> bool:
     name = path.name.lower()
     return any(name.endswith(s) for s in suffixes)
 
@@ -184,7 +184,7 @@ def input_files(path: Path) -> Iterator[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             file = Path(root) / name
-            if not name.startswith(".") and _has_suffix(file, HTML_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES):
+            if not name.startswith(".") and has_suffix(file, HTML_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES):
                 yield file
 
 
@@ -200,11 +200,11 @@ def read_path(path: Path, progress: InputProgress | None = None) -> Iterator[Ite
 
 
 def _read_file(path: Path, progress: InputProgress | None) -> Iterator[Item]:
-    if _has_suffix(path, JSONL_SUFFIXES):
+    if has_suffix(path, JSONL_SUFFIXES):
         yield from read_jsonl(path, progress)
-    elif _has_suffix(path, HTML_SUFFIXES):
+    elif has_suffix(path, HTML_SUFFIXES):
         yield from read_html_file(path)
-    elif _has_suffix(path, WARC_SUFFIXES):
+    elif has_suffix(path, WARC_SUFFIXES):
         from .warc import read_warc  # imports FastWARC only when there is a WARC to read
 
         yield from read_warc(path)

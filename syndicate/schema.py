@@ -10,6 +10,10 @@ from .origin import URL_KEY_MACRO
 SCHEMA_VERSION = 2
 """Version of the tables below; ``meta.schema_version`` holds a database's."""
 
+TABLES = ("meta", "documents", "links", "evidence", "signatures", "site_lines", "bands", "matches", "clusters",
+          "origins", "runs", "errors")
+"""Every table, in the order of the schema."""
+
 # MIGRATIONS[n] turns a schema-n database into schema n+1. Each runs in the
 # transaction that also records the new version, so a failed upgrade leaves
 # the database as it was. Released versions: 1 (syndicate 0.1.0), 2.

@@ -21,7 +21,8 @@ import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, replace
-from pathlib import Path
+from datetime import datetime
+from pathlib import Path, PurePosixPath
 from typing import Iterator, Sequence
 
 import numpy as np
@@ -32,7 +33,9 @@ from .fingerprint import fingerprint_streams
 from .lock import WriteLock
 from .match import CANDIDATES_SQL, CAPPED_SQL, verify
 from .pipeline import Matching, ScanSummary, _record_errors, _store_batch, match_pending, recorded_run
-from .readers import Item, Page, ReadError, input_files, read_path
+from .readers import (
+    HTML_SUFFIXES, JSONL_SUFFIXES, WARC_SUFFIXES, Item, Page, ReadError, has_suffix, input_files, read_path,
+)
 from .settings import Settings
 from .store import Store
 from .worker import DEFAULT_PAGE_TIMEOUT, Processed, process_page
@@ -68,10 +71,61 @@ def spark_session(master: str | None = None, app: str = "syndicate"):
     return builder.config("spark.ui.showConsoleProgress", "false").getOrCreate()
 
 
-def _items(files: Sequence[tuple[int, str]]) -> Iterator[tuple[int, int, Item]]:
-    for index, path in files:
-        for record, item in enumerate(read_path(Path(path))):
-            yield index, record, item
+# One input file as a task sees it: (index, location, content, modified). A local path
+# has content None (the executor reads it); a URI's bytes come from Spark's binaryFile source.
+InputFile = tuple[int, str, "bytes | None", "datetime | None"]
+
+
+def _items(files: Sequence[InputFile]) -> Iterator[tuple[int, int, Item]]:
+    for index, location, content, modified in files:
+        if content is None:
+            for record, item in enumerate(read_path(Path(location))):
+                yield index, record, item
+            continue
+        # the readers read files: a URI's bytes go to a temporary file of the same name and time
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / PurePosixPath(location).name
+            path.write_bytes(content)
+            if modified is not None:
+                os.utime(path, (modified.timestamp(), modified.timestamp()))
+            for record, item in enumerate(read_path(path)):
+                if isinstance(item, Page):
+                    item = replace(item, source=location, fallback_url=location if item.fallback_url else None)
+                else:
+                    item = replace(item, source=location)
+                yield index, record, item
+
+
+def _is_uri(path: str | os.PathLike[str]) -> bool:
+    return "://" in str(path)
+
+
+def _input_files(spark, paths: Sequence[str | os.PathLike[str]], partitions: int | None):
+    """An RDD of InputFile for the paths, in the order a local scan reads them, and how many files there are."""
+    local: list[InputFile] = []
+    remote: dict[str, int] = {}
+    index = 0
+    for p in paths:
+        if not _is_uri(p):
+            for f in input_files(Path(p)):
+                local.append((index, str(f), None, None))
+                index += 1
+            continue
+        listing = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(str(p))
+        for (name,) in sorted(listing.select("path").collect()):
+            if has_suffix(Path(PurePosixPath(name).name), HTML_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES):
+                remote[name] = index
+                index += 1
+    slices = partitions or max(1, min(max(index, 1), 4 * spark.sparkContext.defaultParallelism))
+    rdd = spark.sparkContext.parallelize(local, slices)
+    if remote:
+        uris = [str(p) for p in paths if _is_uri(p)]
+        contents = (spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(uris)
+                    .select("path", "content", "modificationTime").rdd
+                    .filter(lambda row: row[0] in remote)
+                    .map(lambda row: (remote[row[0]], row[0], bytes(row[1]), row[2])))
+        rdd = rdd.union(contents)
+    return rdd, index
 
 
 def _first_pass(files: Iterator[tuple[int, str]], max_page_bytes: int) -> Iterator[Seen]:
@@ -188,20 +242,20 @@ def scan_spark(
     page_timeout: float | None = DEFAULT_PAGE_TIMEOUT,
     partitions: int | None = None,
 ) -> ScanSummary:
-    """Scan like :func:`syndicate.scan`, with reading, extraction and fingerprinting on Spark.
+    """Scan like :func:`syndicate.scan`, with the heavy stages on Spark.
 
-    ``paths`` are files or folders the executors can read at the same paths
-    (a shared filesystem, or one machine with ``local[*]``).
+    ``paths`` are local files or folders the executors can read at the same
+    paths (a shared filesystem, or one machine with ``local[*]``), or URIs
+    Spark reads (``s3a://bucket/crawl/``, ``hdfs:///crawl/``, ``file:///...``),
+    whose files reach the executors through Spark's ``binaryFile`` source.
     """
-    missing = [str(p) for p in paths if not Path(p).exists()]
+    missing = [str(p) for p in paths if not _is_uri(p) and not Path(p).exists()]
     if missing:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
-    files = [str(f) for p in paths for f in input_files(Path(p))]
     with WriteLock(db, "scan"), Store.open(db, settings) as store, recorded_run(store, paths) as summary:
         spark = spark_session(master)
         # a few partitions per core: each task pays for loading the kernels in its Python worker
-        slices = partitions or max(1, min(len(files), 4 * spark.sparkContext.defaultParallelism))
-        indexed = spark.sparkContext.parallelize(list(enumerate(files)), slices)
+        indexed, _ = _input_files(spark, paths, partitions)
         seen = sorted(indexed.mapPartitions(lambda part: _first_pass(part, max_page_bytes)).collect(),
                       key=lambda s: (s.file, s.record))
         todo = _decide(store, seen, summary)

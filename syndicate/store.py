@@ -27,7 +27,7 @@ from .extract import Article
 from .fingerprint import PARAGRAPH_BAND, Fingerprint
 from .origin import Origin
 from .readers import ReadError
-from .schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION, VIEWS
+from .schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION, TABLES, VIEWS
 from .settings import Settings
 from .sqlutil import ids, registered
 
@@ -179,6 +179,21 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
         self.con.execute("COMMIT")
+
+    def export_parquet(self, folder: str | os.PathLike[str]) -> list[Path]:
+        """Every table and the ``syndication`` view as ``folder/<name>.parquet``, for DuckDB, Spark or pandas.
+
+        DuckDB queries them in place: ``SELECT * FROM 'folder/matches.parquet'``.
+        """
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in (*TABLES, "syndication"):
+            path = out / f"{name}.parquet"
+            quoted = str(path).replace("'", "''")  # our own path; COPY takes no parameter for it
+            self.con.execute(f"COPY (SELECT * FROM {name}) TO '{quoted}' (FORMAT parquet)")
+            written.append(path)
+        return written
 
     # --- reads -----------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -212,3 +213,23 @@ def test_oversized_pages_are_recorded_not_extracted(tmp_path, english_bodies):
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT url FROM documents").fetchall() == [(url,)]
         assert con.execute("SELECT record FROM errors").fetchall() == [("line 2",)]
+
+
+def test_parquet_out_writes_every_table_and_the_view_readable_in_place(tmp_path):
+    import duckdb
+
+    from syndicate.schema import TABLES
+
+    db, out = tmp_path / "p.duckdb", tmp_path / "parquet"
+    crawl = tmp_path / "crawl"
+    for site in ("cnn.com", "nypost.com"):
+        shutil.copytree(SAMPLE_CORPUS / site, crawl / site)
+    result = CliRunner().invoke(cli, ["scan", str(crawl), "--db", str(db), "--parquet-out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.parquet" for t in (*TABLES, "syndication"))
+    with duckdb.connect(str(db), read_only=True) as con:
+        for name in (*TABLES, "syndication"):
+            stored = con.execute(f"SELECT * FROM {name} ORDER BY ALL").fetchall()
+            in_place = con.execute(f"SELECT * FROM '{out / name}.parquet' ORDER BY ALL").fetchall()
+            assert in_place == stored, name
+        assert con.execute(f"SELECT count(*) FROM '{out}/matches.parquet'").fetchall() == [(1,)]

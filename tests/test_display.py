@@ -42,6 +42,8 @@ def db(tmp_path_factory, request):
 
     body = next(p["articleBody"] for p in load_truth().values() if "cnn.com" in p["url"])
     paragraphs = "".join(f"<p>{line}</p>" for line in body.split("\n") if line.strip())
+    # a hostile paragraph in the body: markup that survives extraction as text, and raw control characters
+    paragraphs += "<p>Readers wrote &lt;script&gt;alert(1)&lt;/script&gt; and \" onload=\"x in the comments \x1b[2J\u202e here.</p>"
     root = tmp_path_factory.mktemp("display")
     records = [
         {"url": "https://origin.example/story", "title": "x",
@@ -63,6 +65,7 @@ def db(tmp_path_factory, request):
     (["origin", EVIL_URL], False),
     (["sql", "SELECT title, url FROM documents"], True),
     (["sql", "SELECT copy_url, copy_title, origin_url FROM syndication"], True),
+    (["sql", "SELECT substr(text, strpos(text, 'Readers wrote')) FROM documents WHERE text LIKE '%Readers%'"], False),
 ])
 def test_cli_output_never_carries_raw_control_characters(db, args, shows_hostile):
     result = CliRunner().invoke(cli, [*args, "--db", str(db)])
@@ -71,6 +74,18 @@ def test_cli_output_never_carries_raw_control_characters(db, args, shows_hostile
     assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
     if shows_hostile:  # shown, not hidden
         assert "\\x1b" in out or "\\u202e" in out
+
+
+def test_hostile_body_is_stored_as_text_and_printed_escaped(db):
+    result = CliRunner().invoke(cli, ["sql", "SELECT text FROM documents WHERE text LIKE '%Readers wrote%'",
+                                      "--db", str(db), "--format", "json"])
+    texts = [r["text"] for r in json.loads(result.output)]
+    assert texts and all("<script>alert(1)</script>" in t for t in texts)  # stored as the page's text, not markup
+    assert not any(c in t for t in texts for c in "\x1b\u202e")  # extraction keeps no control characters
+    table = CliRunner().invoke(cli, ["sql", "SELECT substr(text, strpos(text, 'Readers wrote')) AS t FROM documents "
+                                     "WHERE text LIKE '%Readers wrote%'", "--db", str(db)]).output
+    assert "<script>alert(1)</script>" in table  # a terminal shows markup as the text it is
+    assert "\x1b" not in table and "\u202e" not in table
 
 
 def test_json_output_carries_the_exact_values(db):

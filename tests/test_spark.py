@@ -80,3 +80,28 @@ def test_cli_engine_spark(spark, tmp_path):
                                       "--master", "local[2]", "--db", str(tmp_path / "cli.duckdb")])
     assert result.exit_code == 0, result.output[-2000:]
     assert result.output.splitlines()[-1].startswith("2 pages read (2 new")
+
+
+def test_uris_spark_reads_give_the_same_articles_and_matches(spark, tmp_path):
+    """Input through Spark's binaryFile source (here file:// URIs; s3a:// and hdfs:// take the same path)."""
+    import duckdb
+
+    folders = [ROOT / "sample_corpus" / site for site in ("cnn.com", "nypost.com")]
+    scan(folders, tmp_path / "local.duckdb", workers=1)
+    on_spark = scan_spark([f.as_uri() for f in folders], tmp_path / "uri.duckdb", master="local[2]")
+    assert on_spark.pages_read == 4 and on_spark.pages_failed == 0
+
+    def seen(db):
+        with duckdb.connect(str(db), read_only=True) as con:
+            docs = con.execute("SELECT url, title, text, published_at, date_trunc('millisecond', fetched_at), status "
+                               "FROM documents ORDER BY url").fetchall()  # Spark gives file times to the millisecond
+            pairs = con.execute("""SELECT a.url, b.url, m.similarity, m.kind FROM matches m
+                                   JOIN documents a ON a.doc_id = m.doc_a JOIN documents b ON b.doc_id = m.doc_b
+                                   ORDER BY 1, 2""").fetchall()
+            sources = [s for (s,) in con.execute("SELECT source FROM documents").fetchall()]
+        return docs, pairs, sources
+
+    local_docs, local_pairs, _ = seen(tmp_path / "local.duckdb")
+    uri_docs, uri_pairs, sources = seen(tmp_path / "uri.duckdb")
+    assert uri_docs == local_docs and uri_pairs == local_pairs and len(local_pairs) == 1
+    assert all(s.startswith("file:") for s in sources)  # where each page came from, as Spark names it
