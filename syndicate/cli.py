@@ -11,6 +11,7 @@ import signal
 import sys
 import time
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Any, Sequence
 
 import click
@@ -18,8 +19,10 @@ import duckdb
 
 from . import __version__
 from .check import check
+from .diff import diff_articles, render_html, render_terminal
+from .export import export
 from .display import printable
-from .errors import SyndicateError
+from .errors import NotFoundError, SyndicateError
 from .pipeline import STATUS_WITH_ERRORS, ScanSummary, scan
 from .lock import WriteLock
 from .retention import parse_age, prune
@@ -299,6 +302,50 @@ def runs_command(db: str, limit: int, fmt: str) -> None:
         rows = store.con.execute(
             f"SELECT {', '.join(columns)} FROM runs ORDER BY run_id DESC LIMIT ?", [limit]).fetchall()
     click.echo(format_rows(columns, rows, fmt), nl=False)
+
+
+@cli.command("diff")
+@click.argument("url_a")
+@click.argument("url_b")
+@db_option
+@click.option("--html", "html_out", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Also write the two articles side by side, shared passages marked, as an HTML file.")
+def diff_command(url_a: str, url_b: str, db: str, html_out: str | None) -> None:
+    """Show two stored articles with the passages they share marked, and their similarity and containment."""
+    with Store.open(db, read_only=True) as store:
+        pages = []
+        for url in (url_a, url_b):
+            rows = store.con.execute("SELECT url, title, text FROM documents WHERE url = ?", [url]).fetchall()
+            if not rows:
+                raise NotFoundError(f"{url} is not in {db}; 'syndicate sql \"SELECT url FROM documents\"' lists what is")
+            pages.append(rows[0])
+        k = store.settings.shingle_size
+    result = diff_articles(pages[0][2] or "", pages[1][2] or "", k)
+    click.echo(f"similarity {result.similarity:.3f}, containment {result.containment:.3f}")
+    for label, (url, title, _), side in (("A", pages[0], result.a), ("B", pages[1], result.b)):
+        click.echo()
+        click.echo(printable(f"== {label}: {url} ({title or 'no title'}): {side.shared_share:.0%} in shared passages"))
+        click.echo(render_terminal(side, lambda s: click.style(s, fg="green", bold=True)))
+    if html_out:
+        Path(html_out).write_text(render_html(result, pages[0][0], pages[1][0]), encoding="utf-8")
+        click.echo(f"\nwrote {html_out}", err=True)
+
+
+@cli.command("export")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), default="parquet", show_default=True)
+@click.option("--out", required=True, type=click.Path(file_okay=False), metavar="DIR", help="Folder to write into.")
+@click.option("--no-text", is_flag=True, help="Leave the article texts out (documents and corpus).")
+def export_command(db: str, fmt: str, out: str, no_text: bool) -> None:
+    """Write documents, matches, clusters, origins, syndication and a deduplicated corpus as files."""
+    with Store.open(db, read_only=True) as store:
+        for path in export(store, out, fmt, with_text=not no_text):
+            rows = store.con.execute(f"SELECT count(*) FROM {_reader(fmt)}(?)", [str(path)]).fetchall()[0][0]
+            click.echo(f"{path}  {rows} rows")
+
+
+def _reader(fmt: str) -> str:
+    return {"parquet": "read_parquet", "csv": "read_csv", "jsonl": "read_json"}[fmt]
 
 
 @cli.command("check")
