@@ -21,6 +21,7 @@ from . import __version__
 from .check import check
 from .diff import diff_articles, render_html, render_terminal
 from .export import export
+from .report import report
 from .display import printable
 from .errors import NotFoundError, SyndicateError
 from .pipeline import STATUS_WITH_ERRORS, ScanSummary, scan
@@ -329,6 +330,18 @@ def diff_command(url_a: str, url_b: str, db: str, html_out: str | None) -> None:
     if html_out:
         Path(html_out).write_text(render_html(result, pages[0][0], pages[1][0]), encoding="utf-8")
         click.echo(f"\nwrote {html_out}", err=True)
+
+
+@cli.command("report")
+@db_option
+@click.option("--since", default=None, metavar="AGE", help="Only pages first seen this recently: 7d, 12w, 36h [default: all].")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="FILE", help="The HTML file to write.")
+def report_command(db: str, since: str | None, out: str) -> None:
+    """Write one offline HTML file: totals per run, top domains, repost lag, who copies whom, largest clusters."""
+    with Store.open(db, read_only=True) as store:
+        page = report(store, parse_age(since) if since else None)
+    Path(out).write_text(page, encoding="utf-8")
+    click.echo(f"wrote {out} ({len(page) // 1024} KiB)")
 
 
 @cli.command("export")

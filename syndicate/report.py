@@ -1,0 +1,187 @@
+"""``syndicate report``: the picture at a glance, as one offline HTML file.
+
+Totals and their trend per run, the top origin and reposting domains, a
+histogram of repost lag, a domain-to-domain syndication graph and the
+largest clusters with links to their pages. Every figure is drawn by
+matplotlib as inline SVG with its text as paths; every crawled string in the
+HTML goes through :func:`syndicate.display.html_text`. No script, no style
+sheet or font from elsewhere: the file opens offline.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from datetime import datetime, timedelta, timezone
+
+from .display import html_text
+from .store import Store
+
+TOP = 10
+
+
+def _since_sql(since: timedelta | None) -> tuple[str, list]:
+    if since is None:
+        return "TRUE", []
+    cutoff = datetime.now(timezone.utc).replace(tzinfo=None) - since
+    return "d.first_seen >= ?", [cutoff]
+
+
+def gather(store: Store, since: timedelta | None = None) -> dict:
+    """The report's numbers, from the documented tables and view (what a user could ask in SQL)."""
+    con = store.con
+    where, params = _since_sql(since)
+    runs_where = "TRUE" if since is None else "started_at >= ?"
+    runs = con.execute(
+        f"""SELECT run_id, started_at, pages_read, pages_new, pages_failed, new_matches, clusters FROM runs
+            WHERE {runs_where} ORDER BY run_id""", params).fetchall()
+    copies = f"""FROM syndication s JOIN documents d ON d.doc_id = s.copy_doc_id WHERE {where}"""
+    origins = con.execute(f"""SELECT coalesce(origin_domain, origin_publisher, '(unknown)') AS o, count(*) AS n
+                             {copies} GROUP BY o ORDER BY n DESC, o LIMIT {TOP}""", params).fetchall()
+    reposters = con.execute(f"""SELECT copy_domain, count(*) AS n {copies}
+                               GROUP BY copy_domain ORDER BY n DESC, copy_domain LIMIT {TOP}""", params).fetchall()
+    lags = [r[0] for r in con.execute(f"SELECT lag_hours {copies} AND lag_hours IS NOT NULL", params).fetchall()]
+    edges = con.execute(f"""SELECT copy_domain, coalesce(origin_domain, origin_publisher, '(unknown)') AS o, count(*)
+                           {copies} GROUP BY ALL ORDER BY 3 DESC, 1, 2 LIMIT 30""", params).fetchall()
+    clusters = con.execute(f"""
+        SELECT c.cluster_id, count(*) AS pages, any_value(o.origin_url), any_value(o.origin_domain),
+               list(d.url ORDER BY d.doc_id), list(d.title ORDER BY d.doc_id)
+        FROM clusters c JOIN documents d USING (doc_id) LEFT JOIN origins o USING (cluster_id)
+        WHERE c.cluster_id IN (SELECT c2.cluster_id FROM clusters c2 JOIN documents d ON d.doc_id = c2.doc_id
+                               WHERE {where})
+        GROUP BY c.cluster_id ORDER BY pages DESC, c.cluster_id LIMIT {TOP}""", params).fetchall()
+    totals = con.execute(f"""SELECT count(*), count(*) FILTER (status = 'article'),
+                                    (SELECT count(*) {copies})
+                             FROM documents d WHERE {where}""", params + params).fetchall()[0]
+    return {"runs": runs, "origins": origins, "reposters": reposters, "lags": lags, "edges": edges,
+            "clusters": clusters, "totals": totals}
+
+
+def _svg(fig) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    svg = buf.getvalue()
+    return svg[svg.index("<svg"):]
+
+
+def _figures(data: dict) -> dict[str, str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.fonttype": "path", "svg.hashsalt": "syndicate", "font.size": 9})
+    out = {}
+
+    fig, ax = plt.subplots(figsize=(7, 2.6))
+    runs = data["runs"]
+    if runs:
+        x = [str(r[0]) for r in runs]
+        ax.bar(x, [r[3] for r in runs], label="new pages", color="#8fb3d9")
+        ax.plot(x, [r[5] for r in runs], marker="o", color="#c0392b", label="new matches")
+        ax.set_xlabel("run")
+        ax.legend(frameon=False)
+    else:
+        ax.text(0.5, 0.5, "no runs in this period", ha="center", va="center", transform=ax.transAxes)
+    ax.set_title("Per run")
+    out["trend"] = _svg(fig)
+    plt.close(fig)
+
+    for key, rows, title in (("origins", data["origins"], "Top origin domains (copies)"),
+                             ("reposters", data["reposters"], "Top reposting domains (copies)")):
+        fig, ax = plt.subplots(figsize=(5, 2.8))
+        if rows:
+            names = [r[0] for r in rows][::-1]
+            ax.barh(names, [r[1] for r in rows][::-1], color="#5d8aa8")
+        else:
+            ax.text(0.5, 0.5, "no copies in this period", ha="center", va="center", transform=ax.transAxes)
+        ax.set_title(title)
+        out[key] = _svg(fig)
+        plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(5, 2.8))
+    lags = data["lags"]
+    if lags:
+        ax.hist(lags, bins=min(30, max(5, len(lags))), color="#7a9e7e")
+        ax.set_xlabel("hours after the origin")
+    else:
+        ax.text(0.5, 0.5, "no dated copies in this period", ha="center", va="center", transform=ax.transAxes)
+    ax.set_title("Repost lag")
+    out["lag"] = _svg(fig)
+    plt.close(fig)
+
+    out["graph"] = _graph(plt, data["edges"])
+    return out
+
+
+def _graph(plt, edges: list[tuple[str, str, int]]) -> str:
+    """Domains on a circle, an arrow from each reposter to its origin, as thick as the copies."""
+    fig, ax = plt.subplots(figsize=(6, 6))
+    ax.set_axis_off()
+    ax.set_title("Who copies whom (reposter → origin)")
+    nodes = sorted({d for a, b, _ in edges for d in (a, b)})
+    if not nodes:
+        ax.text(0.5, 0.5, "no copies in this period", ha="center", va="center", transform=ax.transAxes)
+        svg = _svg(fig)
+        plt.close(fig)
+        return svg
+    where = {n: (math.cos(2 * math.pi * i / len(nodes)), math.sin(2 * math.pi * i / len(nodes)))
+             for i, n in enumerate(nodes)}
+    most = max(n for _, _, n in edges)
+    for a, b, n in edges:
+        (x1, y1), (x2, y2) = where[a], where[b]
+        ax.annotate("", xy=(x2, y2), xytext=(x1, y1),
+                    arrowprops={"arrowstyle": "-|>", "lw": 0.8 + 3 * n / most, "color": "#5d8aa8", "alpha": 0.8,
+                                "shrinkA": 12, "shrinkB": 12})
+    for name, (x, y) in where.items():
+        ax.plot([x], [y], "o", color="#c0392b")
+        ax.text(x * 1.12, y * 1.12, name, ha="center", va="center", fontsize=8)
+    ax.set_xlim(-1.6, 1.6)
+    ax.set_ylim(-1.4, 1.4)
+    svg = _svg(fig)
+    plt.close(fig)
+    return svg
+
+
+def render(data: dict, title: str) -> str:
+    """The report page: figures inline, tables of crawled values escaped."""
+    figures = _figures(data)
+    pages, articles, copies = data["totals"]
+    rows = "".join(
+        f"<tr><td>{r[0]}</td><td>{html_text(r[1])}</td><td>{r[2]}</td><td>{r[3]}</td><td>{r[4]}</td>"
+        f"<td>{r[5]}</td><td>{r[6]}</td></tr>" for r in data["runs"])
+    clusters = []
+    for cluster_id, size, origin_url, origin_domain, urls, titles in data["clusters"]:
+        members = "".join(f"<li><a href=\"{html_text(u)}\">{html_text(t or u)}</a></li>" for u, t in zip(urls, titles))
+        origin = html_text(origin_url or origin_domain or "unknown")
+        clusters.append(f"<details><summary>cluster {cluster_id}: {size} pages; origin {origin}</summary>"
+                        f"<ul>{members}</ul></details>")
+
+    def figure(key: str, caption: str) -> str:
+        return f"<figure id='{key}'>{figures[key]}<figcaption>{caption}</figcaption></figure>"
+
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html_text(title)}</title><style>"
+        "body{font:14px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:1100px;color:#222}"
+        "figure{margin:0}figure svg{max-width:100%;height:auto}.grid{display:flex;flex-wrap:wrap;gap:1em}"
+        "table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:2px 8px;text-align:right}"
+        ".totals{font-size:1.2em}summary{cursor:pointer}"
+        "</style></head><body>"
+        f"<h1>{html_text(title)}</h1>"
+        f"<p class='totals'>{pages} pages, {articles} articles, {copies} copies</p>"
+        f"{figure('trend', 'New pages and new matches per run')}"
+        "<table><tr><th>run</th><th>started</th><th>read</th><th>new</th><th>failed</th><th>matches</th>"
+        f"<th>clusters</th></tr>{rows}</table>"
+        f"<div class='grid'>{figure('origins', 'Where copied articles come from')}"
+        f"{figure('reposters', 'Who reposts most')}{figure('lag', 'How long after the origin copies appear')}</div>"
+        f"{figure('graph', 'Syndication between the top domains')}"
+        f"<h2>Largest clusters</h2>{''.join(clusters) or '<p>no clusters in this period</p>'}"
+        "</body></html>\n"
+    )
+
+
+def report(store: Store, since: timedelta | None = None) -> str:
+    """The report of a database (the pages first seen within ``since``, or all) as one HTML page."""
+    period = "all time" if since is None else f"the last {since}"
+    return render(gather(store, since), f"syndicate report: {period}")
