@@ -399,7 +399,7 @@ def test_cli_scan_of_warc_files_exits_3_for_a_truncated_one(tmp_path, crawl_warc
 
 
 def test_written_warcs_are_valid_for_warcio_too(tmp_path):
-    """The hand-written files read cleanly with an independent reader, digests checked (skipped without warcio)."""
+    """The hand-written files read cleanly with an independent reader (warcio, a test extra), digests checked."""
     warcio = pytest.importorskip("warcio.archiveiterator")
     responses = real_responses(SMALL[:2]) + [
         Response("https://w.example/cg", HTML, START, {"Content-Type": "text/html", "Content-Encoding": "gzip", "Transfer-Encoding": "chunked"}),
