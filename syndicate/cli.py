@@ -352,13 +352,8 @@ def report_command(db: str, since: str | None, out: str) -> None:
 def export_command(db: str, fmt: str, out: str, no_text: bool) -> None:
     """Write documents, matches, clusters, origins, syndication and a deduplicated corpus as files."""
     with Store.open(db, read_only=True) as store:
-        for path in export(store, out, fmt, with_text=not no_text):
-            rows = store.con.execute(f"SELECT count(*) FROM {_reader(fmt)}(?)", [str(path)]).fetchall()[0][0]
+        for path, rows in export(store, out, fmt, with_text=not no_text):
             click.echo(f"{path}  {rows} rows")
-
-
-def _reader(fmt: str) -> str:
-    return {"parquet": "read_parquet", "csv": "read_csv", "jsonl": "read_json"}[fmt]
 
 
 @cli.command("check")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .sqlutil import copy_to
 from .store import Store
 
 FORMATS = {"parquet": ("parquet", "(FORMAT parquet)"), "csv": ("csv", "(FORMAT csv, HEADER)"),
@@ -53,8 +54,10 @@ def export_queries(with_text: bool = True) -> dict[str, str]:
     }
 
 
-def export(store: Store, out: str | os.PathLike[str], fmt: str = "parquet", with_text: bool = True) -> list[Path]:
-    """Write every export of :func:`export_queries` to ``out/<name>.<ext>``; returns the files written."""
+def export(
+    store: Store, out: str | os.PathLike[str], fmt: str = "parquet", with_text: bool = True
+) -> list[tuple[Path, int]]:
+    """Write every export of :func:`export_queries` to ``out/<name>.<ext>``; returns each file and its rows."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     ext, options = FORMATS[fmt]
@@ -63,7 +66,5 @@ def export(store: Store, out: str | os.PathLike[str], fmt: str = "parquet", with
     written = []
     for name, query in export_queries(with_text).items():
         path = folder / f"{name}.{ext}"
-        quoted = str(path).replace("'", "''")  # our own path; COPY takes no parameter for it
-        store.con.execute(f"COPY ({query}) TO '{quoted}' {options}")
-        written.append(path)
+        written.append((path, copy_to(store.con, query, path, options)))
     return written

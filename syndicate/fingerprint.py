@@ -85,6 +85,58 @@ def _band_hashes_into(sig, bands, rows, out, at):
 
 
 @njit(cache=True)
+def _hash_tokens(buf, lo, hi, para_n, token_hash, paras, n_pa):
+    """xxh3 of each token of ``buf[lo:hi]`` into ``token_hash``; returns (tokens, new end of ``paras``).
+
+    With ``para_n`` > 0, the hash of the first ``para_n`` tokens of each line
+    that has that many is appended to ``paras`` (0: no paragraph hashes).
+    """
+    n_tok = 0
+    line_tokens = 0
+    line_start = lo
+    i = lo
+    while i < hi:
+        c = buf[i]
+        if c == 10:
+            line_tokens = 0
+            i += 1
+            continue
+        if c == 32:
+            i += 1
+            continue
+        j = i
+        while j < hi and buf[j] != 32 and buf[j] != 10:
+            j += 1
+        token_hash[n_tok] = xxh3_64(buf, i, j - i)
+        n_tok += 1
+        if line_tokens == 0:
+            line_start = i
+        line_tokens += 1
+        if line_tokens == para_n:
+            paras[n_pa] = xxh3_64(buf, line_start, j - line_start)
+            n_pa += 1
+        i = j
+    return n_tok, n_pa
+
+
+@njit(cache=True)
+def _shingle_sequence(token_hash, n_tok, k, seq):
+    """32-bit hash of every k-token shingle, in text order, into ``seq``; returns how many.
+
+    Token hashes are combined arithmetically, mixed and folded to 32 bits; a
+    text shorter than k tokens is one shingle.
+    """
+    width = min(k, n_tok)
+    n_seq = n_tok - width + 1 if n_tok > 0 else 0
+    for s in range(n_seq):
+        acc = token_hash[s]
+        for j in range(1, width):
+            acc = acc * _SHINGLE_MUL + token_hash[s + j]
+        seq[s] = np.uint32(_fmix64(acc) >> _U64(32))
+    return n_seq
+
+
+@njit(cache=True)
 def _fingerprint_kernel(buf, doc_starts, k, lead_n, para_n, a, b, bands, rows):
     """Shingle sets, signatures, band hashes and paragraph hashes of a batch of token streams."""
     n_docs = len(doc_starts) - 1
@@ -103,43 +155,13 @@ def _fingerprint_kernel(buf, doc_starts, k, lead_n, para_n, a, b, bands, rows):
     n_pa = 0
     for d in range(n_docs):
         lo, hi = doc_starts[d], doc_starts[d + 1]
-        n_tok = 0
-        line_tokens = 0
-        line_start = lo
         para_from = n_pa
-        i = lo
-        while i < hi:
-            c = buf[i]
-            if c == 10:
-                line_tokens = 0
-                i += 1
-                continue
-            if c == 32:
-                i += 1
-                continue
-            j = i
-            while j < hi and buf[j] != 32 and buf[j] != 10:
-                j += 1
-            token_hash[n_tok] = xxh3_64(buf, i, j - i)
-            n_tok += 1
-            if line_tokens == 0:
-                line_start = i
-            line_tokens += 1
-            if line_tokens == para_n:
-                paras[n_pa] = xxh3_64(buf, line_start, j - line_start)
-                n_pa += 1
-            i = j
+        n_tok, n_pa = _hash_tokens(buf, lo, hi, para_n, token_hash, paras, n_pa)
         if n_pa > para_from:
             n_pa = _distinct(np.sort(paras[para_from:n_pa]), paras, para_from)
         para_ends[d] = n_pa
 
-        width = min(k, n_tok)
-        n_seq = n_tok - width + 1 if n_tok > 0 else 0
-        for s in range(n_seq):
-            acc = token_hash[s]
-            for j in range(1, width):
-                acc = acc * _SHINGLE_MUL + token_hash[s + j]
-            seq[s] = np.uint32(_fmix64(acc) >> _U64(32))
+        n_seq = _shingle_sequence(token_hash, n_tok, k, seq)
         start = n_sh
         n_sh = _distinct(np.sort(seq[:n_seq]), shingles, n_sh)
         shingle_ends[d] = n_sh
@@ -155,28 +177,11 @@ def _fingerprint_kernel(buf, doc_starts, k, lead_n, para_n, a, b, bands, rows):
 def _shingle_kernel(buf, k):
     """Sorted distinct shingle hashes of one token stream (no signature)."""
     token_hash = np.empty(len(buf) // 2 + 2, dtype=np.uint64)
-    n_tok = 0
-    i = 0
-    while i < len(buf):
-        if buf[i] == 10 or buf[i] == 32:
-            i += 1
-            continue
-        j = i
-        while j < len(buf) and buf[j] != 32 and buf[j] != 10:
-            j += 1
-        token_hash[n_tok] = xxh3_64(buf, i, j - i)
-        n_tok += 1
-        i = j
-    width = min(k, n_tok)
-    n_seq = n_tok - width + 1 if n_tok > 0 else 0
-    seq = np.empty(n_seq, dtype=np.uint32)
-    for s in range(n_seq):
-        acc = token_hash[s]
-        for j in range(1, width):
-            acc = acc * _SHINGLE_MUL + token_hash[s + j]
-        seq[s] = np.uint32(_fmix64(acc) >> _U64(32))
+    n_tok, _ = _hash_tokens(buf, 0, len(buf), 0, token_hash, token_hash, 0)
+    seq = np.empty(n_tok, dtype=np.uint32)
+    n_seq = _shingle_sequence(token_hash, n_tok, k, seq)
     out = np.empty(n_seq, dtype=np.uint32)
-    return out[: _distinct(np.sort(seq), out, 0)]
+    return out[: _distinct(np.sort(seq[:n_seq]), out, 0)]
 
 
 def _as_buffer(data: bytes) -> np.ndarray:

@@ -165,7 +165,7 @@ def scan(
                 parts = []
                 for part in islice(slices, max(1, batch_size // HANDOFF_PAGES)):
                     todo = _new_pages(store, part, summary, max_page_bytes)
-                    if todo and not warming.is_alive() and warming.ident is None:
+                    if todo and warming.ident is None:  # not started yet
                         warming.start()
                     parts.append(runner.submit(todo))
                 if not parts:
@@ -215,6 +215,36 @@ def _page_bytes(page: Page) -> int:
     return len(page.html if page.html is not None else page.text or "")
 
 
+def oversized(page: Page, max_page_bytes: int) -> ReadError | None:
+    """The error row of a page over the size limit, or None: such a page is never extracted."""
+    size = _page_bytes(page)
+    if size <= max_page_bytes:
+        return None
+    return ReadError(page.source, page.record, f"page of {size / 2**20:.1f} MiB is over the "
+                     f"{max_page_bytes / 2**20:g} MiB limit (--max-page-mb)", kind="too_large")
+
+
+def unstored(store: Store, keys: Sequence[tuple[str, str | None]], summary: ScanSummary) -> list[bool]:
+    """For each (content hash, URL): True when it must be extracted.
+
+    A page whose bytes are stored under its URL (or under any URL, for a page
+    without one) is counted as skipped and its stored row touched (last_seen).
+    """
+    known = store.known_hashes([chash for chash, _ in keys])
+    todo: list[bool] = []
+    seen_again: list[str] = []
+    for chash, url in keys:
+        urls = known.get(chash, set())
+        stored = bool(urls) and (url is None or url in urls)
+        if stored:
+            summary.pages_skipped += 1
+            seen_again.extend(urls if url is None else [url])
+        todo.append(not stored)
+    if seen_again:
+        store.touch_documents([p.doc_id for p in store.stored_pages(seen_again).values()])
+    return todo
+
+
 def _report(summary: ScanSummary, position: InputProgress, on_batch: Callable[[ScanSummary], None] | None) -> None:
     summary.bytes_done, summary.bytes_total = position.read, position.total
     if on_batch:
@@ -227,26 +257,12 @@ def _new_pages(store: Store, batch: list[Item], summary: ScanSummary, max_page_b
     errors: list[ReadError] = []
     for item in batch:
         summary.pages_read += 1
-        if isinstance(item, Page) and _page_bytes(item) > max_page_bytes:
-            item = ReadError(item.source, item.record, f"page of {_page_bytes(item) / 2**20:.1f} MiB is over the "
-                             f"{max_page_bytes / 2**20:g} MiB limit (--max-page-mb)", kind="too_large")
+        if isinstance(item, Page):
+            item = oversized(item, max_page_bytes) or item
         (errors if isinstance(item, ReadError) else pages).append(item)
-    hashes = [content_hash(p) for p in pages]
-    known = store.known_hashes(hashes)
-    todo: list[Page] = []
-    seen_again: list[str] = []
-    for page, chash in zip(pages, hashes):
-        urls = known.get(chash, set())
-        if urls and (page.url is None or page.url in urls):
-            summary.pages_skipped += 1
-            seen_again.extend(urls if page.url is None else [page.url])
-        else:
-            todo.append(page)
-    if seen_again:
-        stored = store.stored_pages(seen_again)
-        store.touch_documents([p.doc_id for p in stored.values()])
+    todo = unstored(store, [(content_hash(p), p.url) for p in pages], summary)
     _record_errors(store, errors, summary)
-    return todo
+    return [page for page, extract in zip(pages, todo) if extract]
 
 
 def _record_errors(store: Store, errors: list[ReadError], summary: ScanSummary) -> None:

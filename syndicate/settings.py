@@ -41,9 +41,8 @@ def lsh_params(threshold: float, num_perm: int, points: int = 2001) -> tuple[int
         fn = _simpson(miss_above, threshold, 1.0)
         pairs.extend((b, r) for b in range(1, most + 1))
         errors.append(0.5 * fp + 0.5 * fn)
-    order = sorted(range(len(pairs)), key=lambda i: pairs[i])  # (b, r) order: the first of equal errors wins
     flat = np.concatenate(errors)
-    best = min(order, key=lambda i: flat[i])
+    best = min(range(len(pairs)), key=lambda i: (flat[i], pairs[i]))  # of equal errors, the first (b, r)
     return pairs[best]
 
 

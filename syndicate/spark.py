@@ -32,7 +32,9 @@ from .extract import content_hash
 from .fingerprint import fingerprint_streams
 from .lock import WriteLock
 from .match import CANDIDATES_SQL, CAPPED_SQL, verify
-from .pipeline import Matching, ScanSummary, _record_errors, _store_batch, match_pending, recorded_run
+from .pipeline import (
+    HANDOFF_PAGES, Matching, ScanSummary, _record_errors, _store_batch, match_pending, oversized, recorded_run, unstored,
+)
 from .readers import (
     HTML_SUFFIXES, JSONL_SUFFIXES, WARC_SUFFIXES, Item, Page, ReadError, has_suffix, input_files, read_path,
 )
@@ -52,7 +54,6 @@ class Seen:
     error: ReadError | None
     content_hash: str | None = None
     url: str | None = None
-    size: int = 0
 
 
 def spark_session(master: str | None = None, app: str = "syndicate"):
@@ -101,7 +102,7 @@ def _is_uri(path: str | os.PathLike[str]) -> bool:
 
 
 def _input_files(spark, paths: Sequence[str | os.PathLike[str]], partitions: int | None):
-    """An RDD of InputFile for the paths, in the order a local scan reads them, and how many files there are."""
+    """An RDD of InputFile for the paths, indexed in the order a local scan reads them."""
     local: list[InputFile] = []
     remote: dict[str, int] = {}
     index = 0
@@ -125,7 +126,7 @@ def _input_files(spark, paths: Sequence[str | os.PathLike[str]], partitions: int
                     .filter(lambda row: row[0] in remote)
                     .map(lambda row: (remote[row[0]], row[0], bytes(row[1]), row[2])))
         rdd = rdd.union(contents)
-    return rdd, index
+    return rdd
 
 
 def _first_pass(files: Iterator[tuple[int, str]], max_page_bytes: int) -> Iterator[Seen]:
@@ -133,13 +134,11 @@ def _first_pass(files: Iterator[tuple[int, str]], max_page_bytes: int) -> Iterat
         if isinstance(item, ReadError):
             yield Seen(index, record, item)
             continue
-        size = len(item.html if item.html is not None else item.text or "")
-        if size > max_page_bytes:
-            reason = (f"page of {size / 2**20:.1f} MiB is over the {max_page_bytes / 2**20:g} MiB limit "
-                      "(--max-page-mb)")
-            yield Seen(index, record, ReadError(item.source, item.record, reason, kind="too_large"))
+        too_large = oversized(item, max_page_bytes)
+        if too_large is not None:
+            yield Seen(index, record, too_large)
             continue
-        yield Seen(index, record, None, content_hash(item), item.url, size)
+        yield Seen(index, record, None, content_hash(item), item.url)
 
 
 def _second_pass(files: Iterator[tuple[int, str]], wanted, settings: Settings, fast: bool,
@@ -255,7 +254,7 @@ def scan_spark(
     with WriteLock(db, "scan"), Store.open(db, settings) as store, recorded_run(store, paths) as summary:
         spark = spark_session(master)
         # a few partitions per core: each task pays for loading the kernels in its Python worker
-        indexed, _ = _input_files(spark, paths, partitions)
+        indexed = _input_files(spark, paths, partitions)
         seen = sorted(indexed.mapPartitions(lambda part: _first_pass(part, max_page_bytes)).collect(),
                       key=lambda s: (s.file, s.record))
         todo = _decide(store, seen, summary)
@@ -294,20 +293,11 @@ def _decide(store: Store, seen: list[Seen], summary: ScanSummary) -> list[Seen]:
     The same decisions, in the same batches, as the local engine's ``_new_pages``.
     """
     todo: list[Seen] = []
-    for start in range(0, len(seen), 32):
-        part = seen[start : start + 32]
+    for start in range(0, len(seen), HANDOFF_PAGES):
+        part = seen[start : start + HANDOFF_PAGES]
         summary.pages_read += len(part)
         _record_errors(store, [s.error for s in part if s.error is not None], summary)
         pages = [s for s in part if s.error is None]
-        known = store.known_hashes([s.content_hash for s in pages])
-        again: list[str] = []
-        for s in pages:
-            urls = known.get(s.content_hash, set())
-            if urls and (s.url is None or s.url in urls):
-                summary.pages_skipped += 1
-                again.extend(urls if s.url is None else [s.url])
-            else:
-                todo.append(s)
-        if again:
-            store.touch_documents([p.doc_id for p in store.stored_pages(again).values()])
+        extract = unstored(store, [(s.content_hash, s.url) for s in pages], summary)
+        todo.extend(s for s, wanted in zip(pages, extract) if wanted)
     return todo

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 import duckdb
@@ -24,3 +25,13 @@ def registered(con: duckdb.DuckDBPyConnection, **tables: pa.Table) -> Iterator[N
 def ids(values: object, name: str = "doc_id") -> pa.Table:
     """A one-column BIGINT table of ids."""
     return pa.table({name: pa.array(sorted(set(values)), pa.int64())})  # type: ignore[arg-type]
+
+
+def copy_to(con: duckdb.DuckDBPyConnection, query: str, path: Path, options: str = "(FORMAT parquet)") -> int:
+    """Write a query's rows to a file with DuckDB's COPY; returns how many rows it wrote.
+
+    ``query`` and ``options`` are the caller's own SQL; the path is quoted here
+    (COPY takes no parameter for it).
+    """
+    quoted = str(path).replace("'", "''")
+    return int(con.execute(f"COPY ({query}) TO '{quoted}' {options}").fetchall()[0][0])

@@ -29,7 +29,7 @@ from .origin import Origin
 from .readers import ReadError
 from .schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION, TABLES, VIEWS
 from .settings import Settings
-from .sqlutil import ids, registered
+from .sqlutil import copy_to, ids, registered
 
 DEFAULT_DB = "syndicate.duckdb"
 
@@ -189,10 +189,8 @@ class Store:
         out.mkdir(parents=True, exist_ok=True)
         written = []
         for name in (*TABLES, "syndication"):
-            path = out / f"{name}.parquet"
-            quoted = str(path).replace("'", "''")  # our own path; COPY takes no parameter for it
-            self.con.execute(f"COPY (SELECT * FROM {name}) TO '{quoted}' (FORMAT parquet)")
-            written.append(path)
+            copy_to(self.con, f"SELECT * FROM {name}", out / f"{name}.parquet")
+            written.append(out / f"{name}.parquet")
         return written
 
     # --- reads -----------------------------------------------------------

@@ -13,13 +13,11 @@ from syndicate import Store, scan
 from syndicate.check import check
 from syndicate.cli import cli
 from syndicate.errors import DatabaseError
-from syndicate.schema import MIGRATIONS, SCHEMA_VERSION
+from syndicate.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
 RELEASED = {1: DATA / "schema-v1"}  # EXPORT DATABASE of a scan made by that release (tests/data/README.md)
-TABLES = ["meta", "documents", "links", "evidence", "signatures", "site_lines", "bands", "matches", "clusters",
-          "origins", "runs", "errors"]
 
 
 def build(version: int, path: Path) -> Path:
