@@ -4,17 +4,24 @@
 
 Builds, in a temporary DuckDB file, the ``bands`` table of N stored documents
 (74 LSH band hashes and 15 paragraph hashes each, random, as real fingerprints
-of distinct articles look) plus 10k new ones, 1% of which are planted copies of
-stored documents; then times syndicate's own candidate query
-(``syndicate.match.candidate_pairs``) for the new documents and the
-verification that follows it (texts read from ``documents``, exact shingle
-overlap), and checks that every planted copy is found and confirmed. Figures
-for each N side by side, with the growth.
+of distinct articles look) and its band index (past 20M band rows, where
+syndicate keeps one), then stores 10k new documents
+as a scan does (their rows appended to the index), 1% of them planted copies
+of stored documents. On a freshly opened database whose files are in the OS
+page cache, as a nightly run finds them on the machine that ran the last one
+(``--cold`` empties the cache instead: Linux, root), it times syndicate's
+candidate lookup through the band index
+(``syndicate.match.candidate_pairs``) and the verification that follows it
+(texts read from ``documents``, exact shingle overlap), and, side by side,
+the same candidates from a join on the table; it checks both give the same
+pairs and that every planted copy is found and confirmed. Figures for each N,
+with the growth.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -25,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from syndicate import bandindex
 from syndicate.fingerprint import PARAGRAPH_BAND, warm_up
 from syndicate.match import candidate_pairs, verify
 from syndicate.settings import Settings
@@ -45,8 +53,10 @@ def band_rows(doc_ids: np.ndarray, rng: np.random.Generator) -> pa.Table:
 
 @dataclass
 class ScaleResult:
-    join_seconds: float  # candidate pairs from the band table
+    join_seconds: float  # candidate pairs, stored rows looked up in the band index
     verify_seconds: float  # texts fetched, template counts, exact shingle overlap of every candidate
+    table_join_seconds: float  # the same candidate pairs from a join on the band table
+    index_seconds: float  # building the band index of the stored documents (once; nightly runs append)
     pairs: int
     found: int  # planted copies among the candidates
     verified: int  # planted copies confirmed by verification
@@ -67,12 +77,33 @@ def _edited(text: str, rng: np.random.Generator) -> str:
     return " ".join(words)
 
 
-def run(stored: int, new: int, seed: int = 1) -> ScaleResult:
-    """Build a database of ``stored`` + ``new`` documents (real schema, synthetic bands) and match the new ones."""
+def page_in(*paths: Path) -> None:
+    """Read files through once, so they sit in the OS page cache as on the machine that ran last night's scan."""
+    buffer = bytearray(16 * 2**20)
+    for path in paths:
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path] if path.exists() else []:
+            with open(file, "rb", buffering=0) as f:
+                while f.readinto(buffer):
+                    pass
+
+
+def drop_caches() -> None:
+    """Empty the OS page cache (Linux, as root): the first night after a reboot."""
+    os.sync()
+    Path("/proc/sys/vm/drop_caches").write_text("3\n")
+
+
+def run(stored: int, new: int, seed: int = 1, keep: Path | None = None, cold: bool = False) -> ScaleResult:
+    """Build a database of ``stored`` + ``new`` documents (real schema, synthetic bands) and match the new ones.
+
+    ``keep``: build it in this folder and leave it there (with its band index) for a closer look.
+    ``cold``: time both lookups with the OS page cache emptied first (root only); by default the
+    database and its band index are read through first, as a nightly run finds them.
+    """
     rng = np.random.default_rng(seed)
-    warm_up()  # load the compiled kernels before anything is timed
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open(Path(tmp) / "scale.duckdb")
+        path = (keep or Path(tmp)) / "scale.duckdb"
+        store = Store.open(path)
         con = store.con
         for start in range(0, stored, 200_000):
             chunk = band_rows(np.arange(start + 1, min(stored, start + 200_000) + 1), rng)
@@ -82,6 +113,10 @@ def run(stored: int, new: int, seed: int = 1) -> ScaleResult:
         con.execute("""INSERT INTO documents (doc_id, url, domain, site, text, matched)
                        SELECT i, 'https://s' || (i % 5000) || '.example/' || i, 's' || (i % 5000) || '.example',
                               's' || (i % 5000) || '.example', '', true FROM range(1, ? + 1) t(i)""", [stored])
+        con.execute("CHECKPOINT")
+        started = time.perf_counter()
+        store.band_lookup()  # the index of the stored rows, made from the table
+        index_seconds = time.perf_counter() - started
         new_ids = np.arange(stored + 1, stored + new + 1)
         rows = band_rows(new_ids, rng)
         # 1% of the new documents are copies of stored ones: same band hashes (whole text and lead)
@@ -95,9 +130,8 @@ def run(stored: int, new: int, seed: int = 1) -> ScaleResult:
         for copy, original in zip(copies, originals):
             offset = (copy - stored - 1) * per
             hashes[offset : offset + LSH_ROWS] = stored_hashes[int(original)]
-        rows = rows.set_column(1, "hash", pa.array(hashes))
-        with registered(con, chunk=rows):
-            con.execute("INSERT INTO bands SELECT * FROM chunk")
+        with store.transaction():  # as a scan stores a batch: rows to the table, then to the index
+            store.add_band_rows(rows.column("band").to_numpy(), hashes, rows.column("doc_id").to_numpy())
         original_texts = dict(zip(originals.tolist(), _texts(rng, len(originals))))
         con.executemany("UPDATE documents SET text = ? WHERE doc_id = ?", [(t, d) for d, t in original_texts.items()])
         new_texts = _texts(rng, new)
@@ -113,9 +147,16 @@ def run(stored: int, new: int, seed: int = 1) -> ScaleResult:
             con.execute("""INSERT INTO documents (doc_id, url, domain, site, text, matched)
                            SELECT doc_id, url, domain, domain, text, false FROM docs""")
         con.execute("CHECKPOINT")
+        store.close()
+        index_folder = Path(str(path) + ".bands")
+        drop_caches() if cold else page_in(path, index_folder)
+        store = Store.open(path)  # a nightly run starts with a fresh process's database and index
+        con = store.con
+        warm_up()  # load the compiled kernels before anything is timed, as a scan does while workers extract
+        bandindex.warm_up()
         new_list = new_ids.tolist()
         start = time.perf_counter()
-        pairs, _ = candidate_pairs(con, new_list)
+        pairs, _ = candidate_pairs(con, new_list, store.band_lookup())
         joined = time.perf_counter()
         # what pipeline._match does next: read the texts, the site template counts, verify each pair exactly
         pages = store.page_lines(new_list)
@@ -123,9 +164,18 @@ def run(stored: int, new: int, seed: int = 1) -> ScaleResult:
         template = store.template_pages(list(pages.values()))
         matches = verify(pairs, pages, template, store.settings)
         verified_at = time.perf_counter()
+        store.close()
+        drop_caches() if cold else page_in(path)
+        store = Store.open(path)  # the join on the table, on a fresh database as well
+        con = store.con
+        started = time.perf_counter()
+        table_pairs, _ = candidate_pairs(con, new_list, None)
+        table_seconds = time.perf_counter() - started
+        if table_pairs != pairs:
+            raise AssertionError("the band index and the table gave different candidates")
         planted = {(int(o), int(c)) for c, o in zip(copies, originals)}
-        result = ScaleResult(joined - start, verified_at - joined, len(pairs), len(planted & set(pairs)),
-                             len(planted & {(m.doc_a, m.doc_b) for m in matches}))
+        result = ScaleResult(joined - start, verified_at - joined, table_seconds, index_seconds, len(pairs),
+                             len(planted & set(pairs)), len(planted & {(m.doc_a, m.doc_b) for m in matches}))
         store.close()
     return result
 
@@ -134,17 +184,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--stored", default="100000,1000000")
     parser.add_argument("--new", type=int, default=10_000)
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep the databases (one subfolder per N)")
+    parser.add_argument("--cold", action="store_true", help="empty the OS page cache before each timing (Linux, root)")
     args = parser.parse_args()
     sizes = [int(x) for x in args.stored.split(",")]
     print(f"{args.new} new documents ({args.new // 100} planted copies) against N stored; "
           f"{LSH_ROWS + PARAGRAPHS} band rows per document")
-    print(f"{'stored':>10}{'band rows':>14}{'join s':>8}{'verify s':>10}{'pairs':>7}{'copies found':>14}{'verified':>10}")
+    print(f"{'stored':>10}{'band rows':>14}{'index s':>9}{'lookup s':>10}{'verify s':>10}{'table join s':>14}"
+          f"{'pairs':>7}{'copies found':>14}{'verified':>10}")
     first = None
     for n in sizes:
-        r = run(n, args.new)
+        keep = None
+        if args.keep:
+            keep = args.keep / str(n)
+            keep.mkdir(parents=True, exist_ok=True)
+        r = run(n, args.new, keep=keep, cold=args.cold)
         total = r.join_seconds + r.verify_seconds
         first = first or total
-        print(f"{n:>10}{n * (LSH_ROWS + PARAGRAPHS):>14}{r.join_seconds:>8.2f}{r.verify_seconds:>10.2f}{r.pairs:>7}"
+        print(f"{n:>10}{n * (LSH_ROWS + PARAGRAPHS):>14}{r.index_seconds:>9.2f}{r.join_seconds:>10.2f}"
+              f"{r.verify_seconds:>10.2f}{r.table_join_seconds:>14.2f}{r.pairs:>7}"
               f"{r.found:>8}/{args.new // 100}{r.verified:>7}/{args.new // 100}   ({total / first:.1f}x the first)")
     return 0
 

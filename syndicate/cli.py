@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -18,6 +19,7 @@ import click
 import duckdb
 
 from . import __version__
+from .bandindex import BandIndex
 from .check import check
 from .diff import diff_articles, render_html, render_terminal
 from .export import export
@@ -223,6 +225,8 @@ def sql_command(query: str, db: str, fmt: str, write: bool) -> None:
             if not write and "read-only" in message:
                 raise SyndicateError(f"the database is opened read-only ({message}); add --write to change it") from None
             raise SyndicateError(f"SQL error: {message}") from None
+        if write and re.search(r"\bbands\b", query, re.IGNORECASE):
+            BandIndex.discard(db)  # the table may have changed under it: the next scan rebuilds it
         if result.description is None:
             return
         columns = [d[0] for d in result.description]

@@ -15,7 +15,9 @@ from typing import Mapping, Sequence
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 
+from .bandindex import BandIndex
 from .boilerplate import PageLines, without_template
 from .fingerprint import PARAGRAPH_BAND, overlap, shingle_hashes
 from .settings import Settings
@@ -85,24 +87,43 @@ class Match:
         return (self.doc_a, self.doc_b, self.similarity, self.containment, self.kind)
 
 
-def candidate_pairs(con: duckdb.DuckDBPyConnection, new_doc_ids: Sequence[int]) -> tuple[list[tuple[int, int]], int]:
+def candidate_pairs(
+    con: duckdb.DuckDBPyConnection, new_doc_ids: Sequence[int], index: BandIndex | None = None
+) -> tuple[list[tuple[int, int]], int]:
     """Pairs (a < b) that share a band hash, with at least one side among ``new_doc_ids``.
 
-    Also returns how many (new page, bucket) pairings were capped at
-    ``MAX_BUCKET_PARTNERS``: reported, so a flood of boilerplate shows.
+    The stored rows sharing a hash with the new pages' rows come from the band
+    ``index`` when given (it must be up to date: see ``Store.band_lookup``),
+    else from a scan of the table; the pairs are the same. Also returns how
+    many (new page, bucket) pairings were capped at ``MAX_BUCKET_PARTNERS``:
+    reported, so a flood of boilerplate shows.
     """
     if not new_doc_ids:
         return [], 0
     try:
         with registered(con, new_docs=ids(new_doc_ids)):
             con.execute(NEW_BANDS_SQL)
-        con.execute(HITS_SQL)
+        if index is None:
+            con.execute(HITS_SQL)
+        else:
+            _hits_from_index(con, index)
         con.execute(JOINED_SQL)
         pairs = [tuple(row) for row in con.execute(CANDIDATES_SQL).fetchall()]
         capped = int(con.execute(CAPPED_SQL).fetchall()[0][0])
     finally:
         con.execute("DROP TABLE IF EXISTS new_bands; DROP TABLE IF EXISTS band_hits; DROP TABLE IF EXISTS candidate_rows")
     return pairs, capped
+
+
+def _hits_from_index(con: duckdb.DuckDBPyConnection, index: BandIndex) -> None:
+    """``band_hits`` as HITS_SQL makes it, from the band index instead of a table scan."""
+    probes = con.execute("SELECT DISTINCT band, hash FROM new_bands").fetchnumpy()
+    bands, hashes = np.asarray(probes["band"], np.int16), np.asarray(probes["hash"], np.uint64)
+    at, docs = index.lookup(bands, hashes)
+    hits = pa.table({"band": pa.array(bands[at], pa.int16()), "hash": pa.array(hashes[at], pa.uint64()),
+                     "doc_id": pa.array(docs, pa.int64())})
+    with registered(con, hits=hits):
+        con.execute("CREATE OR REPLACE TEMP TABLE band_hits AS SELECT * FROM hits")
 
 
 def classify(a: np.ndarray, b: np.ndarray, settings: Settings) -> Match | None:

@@ -28,7 +28,8 @@ from .boilerplate import PageLines
 from .cluster import components, recluster
 from .evidence import site_of
 from .extract import Article, content_hash
-from .fingerprint import Fingerprint, fingerprint_streams, warm_up
+from . import bandindex, fingerprint
+from .fingerprint import Fingerprint, fingerprint_streams
 from .lock import WriteLock
 from .match import candidate_pairs, verify
 from .origin import refresh as refresh_origins
@@ -154,7 +155,8 @@ def scan(
     with WriteLock(db, "scan"), _Runner(workers, fast, page_timeout) as runner, Store.open(db, settings) as store, \
             recorded_run(store, paths) as summary:
         # loads the compiled kernels while the workers extract the first pages
-        warming = threading.Thread(target=warm_up, name="syndicate-warm-up", daemon=True)
+        warming = threading.Thread(target=_warm_up, args=(store.uses_band_index(),), name="syndicate-warm-up",
+                                   daemon=True)
         try:
             in_flight: deque[list[Callable[[], list]]] = deque()
             unmatched = 0
@@ -186,6 +188,12 @@ def scan(
             if warming.ident is not None:
                 warming.join()
     return summary
+
+
+def _warm_up(band_index: bool) -> None:
+    fingerprint.warm_up()
+    if band_index:
+        bandindex.warm_up()
 
 
 @contextmanager
@@ -300,6 +308,7 @@ class Matching:
     candidates: Callable[..., tuple[list[tuple[int, int]], int]] = candidate_pairs
     verify: Callable[..., list] = verify
     components: Callable[..., dict[int, int]] = components
+    band_index: bool = True  # look stored band rows up in the database's band index
 
 
 LOCAL = Matching()
@@ -379,7 +388,8 @@ def _match(
     on template text.
     """
     new_pages = store.page_lines(new_ids)
-    pairs, capped = matching.candidates(store.con, new_ids)
+    index = store.band_lookup() if matching.band_index else None
+    pairs, capped = matching.candidates(store.con, new_ids, index)
     summary.capped_buckets += capped
     recheck = store.same_site_matches({p.site for p in new_pages.values() if p.site})
     pages = dict(new_pages)

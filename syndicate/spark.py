@@ -170,7 +170,7 @@ class SparkMatching:
         self.workdir = workdir
         self.round = 0
 
-    def candidates(self, con, new_doc_ids: Sequence[int]) -> tuple[list[tuple[int, int]], int]:
+    def candidates(self, con, new_doc_ids: Sequence[int], index: None = None) -> tuple[list[tuple[int, int]], int]:
         if not new_doc_ids:
             return [], 0
         self.round += 1
@@ -269,7 +269,7 @@ def scan_spark(
         unmatched = 0
         workdir = Path(tempfile.mkdtemp(prefix="syndicate-spark-"))
         on_spark = SparkMatching(spark, workdir)
-        matching = Matching(on_spark.candidates, on_spark.verify, on_spark.components)
+        matching = Matching(on_spark.candidates, on_spark.verify, on_spark.components, band_index=False)
         try:
             for start in range(0, len(seen), batch_size):  # the local engine's batches: the same items each
                 batch = []

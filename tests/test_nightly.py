@@ -75,8 +75,11 @@ def wait_for_batches(proc: subprocess.Popen, n: int) -> None:
         seen += " scan: " in line
 
 
-@pytest.mark.parametrize("batches,delay", [(1, 0.0), (3, 0.0), (5, 0.15), (7, 0.05)])
-def test_kill_9_then_rerun_equals_an_uninterrupted_scan(crawl, reference, tmp_path, batches, delay):
+@pytest.mark.parametrize("batches,delay,band_index", [(1, 0.0, False), (3, 0.0, True), (5, 0.15, False), (7, 0.05, True)])
+def test_kill_9_then_rerun_equals_an_uninterrupted_scan(crawl, reference, tmp_path, monkeypatch, batches, delay, band_index):
+    """Half the cases look candidates up in the band index (built at once, appended after every batch)."""
+    if band_index:
+        monkeypatch.setenv("SYNDICATE_BAND_INDEX_MIN_ROWS", "0")
     db = tmp_path / "s.duckdb"
     proc = start_scan(crawl, db)
     wait_for_batches(proc, batches)
@@ -93,6 +96,7 @@ def test_kill_9_then_rerun_equals_an_uninterrupted_scan(crawl, reference, tmp_pa
     assert tables(db) == reference
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT run_id, status FROM runs ORDER BY 1").fetchall() == [(1, "interrupted"), (2, "ok")]
+    assert Path(str(db) + ".bands", "manifest.json").exists() == band_index
 
 
 def test_second_scan_is_refused_at_once_and_the_first_finishes(crawl, reference, tmp_path):

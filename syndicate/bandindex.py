@@ -1,0 +1,434 @@
+"""A sorted copy of the band table beside the database, so the candidate lookup reads only what it needs.
+
+The DuckDB table ``bands`` is the record: queried in SQL, exported, checked.
+A nightly batch of 10k pages probes about 890k band keys; against 10M stored
+pages (890M band rows) a join on the table reads every row, however few
+match. This copy, the folder ``<db>.bands/``, holds the same rows as
+immutable runs of keys sorted with their documents; a probe is a binary
+search inside one 2 KiB block found from a fence of every 256th key, so the
+lookup reads the blocks holding the probed keys, not the table.
+
+The copy follows the table transaction by transaction: each committed write
+appends a run of the new rows, naming the documents whose rows in older runs
+it voids (changed and deleted pages); runs are merged as they pile up, as in
+an LSM tree. It records the database's ``band_seq`` (bumped by every
+transaction that writes bands) and row count, and is trusted only when both
+agree (rows of voided documents wait in older runs until a merge drops
+them, so the runs may hold more); otherwise (a crash between a commit and its append, a database copied
+without it, bands edited by hand) it is rebuilt from the table. Deleting the
+folder is always safe.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+from numba import njit
+
+FORMAT = 1
+FENCE_STEP = 256  # keys per block: one binary search of 8 steps inside 2 KiB
+MERGE_RATIO = 8  # a run is merged into the one before it once that is less than 8x its size
+REBUILD_CHUNK = 32_000_000  # most band rows sorted in memory at once when rebuilding (~1 GB)
+_BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def doc_type(docs: np.ndarray) -> type:
+    """uint32 when every doc_id fits (a third less to keep in memory), int64 otherwise."""
+    return np.uint32 if len(docs) == 0 or (docs.min() >= 0 and docs.max() < 2**32) else np.int64
+
+
+def band_mix(bands: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return np.asarray(bands, dtype=np.int64).astype(np.uint64) * _BAND_MIX
+
+
+def band_keys(bands: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """One 64-bit key per (band, hash) row: rows join on both, the copy on this (DuckDB: ``xor(hash, mix)``)."""
+    return np.asarray(hashes, dtype=np.uint64) ^ band_mix(bands)
+
+
+@njit(cache=True)
+def _partition(keys, docs, out_keys, out_docs, shift, bins):
+    """Counting sort of (key, doc) rows by ``(key >> shift) % bins``; returns the bins' start offsets."""
+    starts = np.zeros(bins + 1, np.int64)
+    mask = np.uint64(bins - 1)
+    for i in range(len(keys)):
+        starts[((keys[i] >> np.uint64(shift)) & mask) + 1] += 1
+    for b in range(bins):
+        starts[b + 1] += starts[b]
+    at = starts[:-1].copy()
+    for i in range(len(keys)):
+        b = (keys[i] >> np.uint64(shift)) & mask
+        out_keys[at[b]] = keys[i]
+        out_docs[at[b]] = docs[i]
+        at[b] += 1
+    return starts
+
+
+@njit(cache=True)
+def _sort_rows(keys, docs, out_keys, out_docs, shift):
+    """Sort (key, doc) rows by key: partitioned on 16 bits below ``shift``, then each small bin sorted in cache.
+
+    Keys are hashes, so bins are even; several times faster than one argsort.
+    """
+    starts = _partition(keys, docs, out_keys, out_docs, max(shift - 16, 0), 65536)
+    for b in range(65536):
+        lo, hi = starts[b], starts[b + 1]
+        if hi - lo > 1:
+            order = np.argsort(out_keys[lo:hi])
+            out_keys[lo:hi] = out_keys[lo:hi][order]
+            out_docs[lo:hi] = out_docs[lo:hi][order]
+
+
+@njit(cache=True)
+def _lookup(keys, fence, step, probes, out_probe, out_pos):
+    """Positions of every key equal to a probe (``probes`` sorted), written while the outputs have room.
+
+    Returns how many there are. ``fence[j] = keys[j * step]``: the first key
+    >= p lies after block j - 1's start and at most at block j's start, for
+    the first j with fence[j] >= p.
+    """
+    n, blocks, room = len(keys), len(fence), len(out_probe)
+    j = 0
+    found = 0
+    for i in range(len(probes)):
+        p = probes[i]
+        while j < blocks and fence[j] < p:
+            j += 1
+        lo = (j - 1) * step if j > 0 else 0
+        hi = min(n, j * step) if j < blocks else n
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if keys[mid] < p:
+                lo = mid + 1
+            else:
+                hi = mid
+        while lo < n and keys[lo] == p:
+            if found < room:
+                out_probe[found] = i
+                out_pos[found] = lo
+            found += 1
+            lo += 1
+    return found
+
+
+@njit(cache=True)
+def _voided(doc, gone):
+    """Whether ``doc`` is in ``gone`` (sorted): a binary search, so a merge needs no mask the size of a run."""
+    lo, hi = 0, len(gone)
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if gone[mid] < doc:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < len(gone) and gone[lo] == doc
+
+
+@njit(cache=True)
+def _kept(docs, gone):
+    """How many rows of a run survive the newer run's voided documents."""
+    n = 0
+    for i in range(len(docs)):
+        if not _voided(docs[i], gone):
+            n += 1
+    return n
+
+
+@njit(cache=True)
+def _merge(old_keys, old_docs, gone, new_keys, new_docs, out_keys, out_docs):
+    """Merge two sorted runs, leaving out the older run's rows of documents in ``gone``; returns the rows written."""
+    i = j = o = 0
+    n_old, n_new = len(old_keys), len(new_keys)
+    while True:
+        while i < n_old and _voided(old_docs[i], gone):
+            i += 1
+        if i >= n_old or j >= n_new:
+            break
+        if new_keys[j] < old_keys[i]:
+            out_keys[o] = new_keys[j]
+            out_docs[o] = new_docs[j]
+            j += 1
+        else:
+            out_keys[o] = old_keys[i]
+            out_docs[o] = old_docs[i]
+            i += 1
+        o += 1
+    while i < n_old:
+        if not _voided(old_docs[i], gone):
+            out_keys[o] = old_keys[i]
+            out_docs[o] = old_docs[i]
+            o += 1
+        i += 1
+    while j < n_new:
+        out_keys[o] = new_keys[j]
+        out_docs[o] = new_docs[j]
+        o += 1
+        j += 1
+    return o
+
+
+def warm_up() -> None:
+    """Load the compiled kernels, so the first lookup of a scan does not wait for them."""
+    keys = np.arange(4, dtype=np.uint64)
+    _lookup(keys, keys[::2].copy(), 2, keys, np.empty(0, np.int64), np.empty(0, np.int64))
+    docs = keys.astype(np.int64)
+    _kept(docs, docs[:1].copy())
+    _merge(keys, docs, docs[:1].copy(), keys, docs, np.empty(8, np.uint64), np.empty(8, np.int64))
+    _sort_rows(keys, keys.astype(np.int64), np.empty(4, np.uint64), np.empty(4, np.int64), 64)
+
+
+@dataclass
+class Run:
+    """Band keys sorted with their documents, and the documents whose rows in older runs are void."""
+
+    name: str
+    keys: np.ndarray
+    docs: np.ndarray
+    fence: np.ndarray
+    gone: np.ndarray
+
+    @property
+    def rows(self) -> int:
+        return len(self.keys)
+
+
+class BandIndex:
+    """The sorted copy of one database's band table (see the module docstring)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.runs: list[Run] = []
+        self.db_id = ""
+        self.seq = -1  # the band_seq it equals; -1: nothing usable
+        self.rows = -1
+        self._counter = 0
+
+    @classmethod
+    def beside(cls, db_path: str) -> "BandIndex | None":
+        """The copy for the database file at ``db_path``; None for an in-memory database."""
+        if not db_path or db_path.startswith(":memory:"):
+            return None
+        index = cls(Path(db_path + ".bands"))
+        index.load()
+        return index
+
+    @staticmethod
+    def discard(db_path: str) -> None:
+        """Remove the copy (after the table was changed by other means); it is rebuilt when next needed."""
+        shutil.rmtree(db_path + ".bands", ignore_errors=True)
+
+    def current(self, db_id: str, seq: int, rows: int) -> bool:
+        return self.seq >= 0 and self.db_id == db_id and self.seq == seq and self.rows == rows
+
+    # --- reading ----------------------------------------------------------
+
+    def load(self) -> None:
+        """Read the manifest and map the runs; anything missing or unreadable leaves the copy unusable."""
+        self.runs, self.seq, self.rows, self.db_id = [], -1, -1, ""
+        try:
+            manifest = json.loads((self.folder / "manifest.json").read_text())
+            if manifest.get("format") != FORMAT:
+                return
+            runs = [self._open_run(entry) for entry in manifest["runs"]]
+        except (OSError, EOFError, ValueError, KeyError, TypeError):
+            return
+        self.runs, self.db_id, self.seq, self.rows = runs, manifest["db_id"], manifest["seq"], manifest["rows"]
+        self._counter = manifest.get("counter", 0)
+
+    def _open_run(self, entry: dict) -> Run:
+        name = entry["name"]
+        keys = np.load(self.folder / f"{name}.keys.npy", mmap_mode="r")
+        docs = np.load(self.folder / f"{name}.docs.npy", mmap_mode="r")
+        fence = np.load(self.folder / f"{name}.fence.npy")
+        gone = np.load(self.folder / f"{name}.gone.npy")
+        if len(keys) != entry["rows"] or len(docs) != len(keys) or len(fence) != -(-len(keys) // FENCE_STEP):
+            raise ValueError(f"run {name} does not have {entry['rows']} rows")
+        return Run(name, keys, docs, fence, gone)
+
+    def lookup(self, bands: np.ndarray, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every stored row sharing (band, hash) with a probe row: (index of the probe, doc_id) pairs."""
+        keys = band_keys(bands, hashes)
+        order = np.argsort(keys)
+        probes = keys[order]
+        found_probe, found_doc = [], []
+        for i, run in enumerate(self.runs):
+            if run.rows == 0:
+                continue
+            at_probe, at_row = np.empty(len(probes) + 1024, np.int64), np.empty(len(probes) + 1024, np.int64)
+            n = _lookup(run.keys, run.fence, FENCE_STEP, probes, at_probe, at_row)
+            if n > len(at_probe):  # more hits than probes (keys shared by many pages): again, with room for all
+                at_probe, at_row = np.empty(n, np.int64), np.empty(n, np.int64)
+                _lookup(run.keys, run.fence, FENCE_STEP, probes, at_probe, at_row)
+            at_probe, at_row = at_probe[:n], at_row[:n]
+            docs = np.asarray(run.docs[at_row]) if n else np.empty(0, np.int64)
+            later_gone = [r.gone for r in self.runs[i + 1:] if len(r.gone)]
+            if later_gone and n:
+                valid = ~np.isin(docs, np.concatenate(later_gone))
+                at_probe, docs = at_probe[valid], docs[valid]
+            found_probe.append(order[at_probe])
+            found_doc.append(docs)
+        if not found_probe:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        return np.concatenate(found_probe), np.concatenate(found_doc).astype(np.int64)
+
+    # --- writing ----------------------------------------------------------
+
+    def append(self, bands: np.ndarray, hashes: np.ndarray, docs: np.ndarray, gone: np.ndarray,
+               seq: int, rows: int) -> None:
+        """Add one committed transaction's rows and voided documents; the copy then equals band_seq ``seq``."""
+        keys = band_keys(bands, hashes)
+        order = np.argsort(keys, kind="stable")
+        self.runs.append(self._write_run(keys[order], np.asarray(docs, np.int64)[order], np.unique(gone)))
+        self._compact()
+        self._save(self.db_id, seq, rows)
+
+    def rebuild(self, con: duckdb.DuckDBPyConnection, db_id: str, seq: int) -> None:
+        """Make the copy anew from the band table, as one run.
+
+        Rows are streamed out of DuckDB into bucket files by the top bits of
+        their keys, then each bucket (at most REBUILD_CHUNK rows) is sorted in
+        memory and written after the one before: one pass over the table, one
+        over the buckets, whatever its size.
+        """
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.runs = []
+        total = int(con.execute("SELECT count(*) FROM bands").fetchall()[0][0])
+        bits = max(0, math.ceil(math.log2(max(total, 1) / REBUILD_CHUNK)))
+        spill = self.folder / "rebuild.tmp"
+        shutil.rmtree(spill, ignore_errors=True)
+        spill.mkdir()
+        try:
+            rows, most = self._spill(con, spill, bits)
+            if rows == 0:
+                self.runs = [self._write_run(np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.int64))]
+                self._save(db_id, seq, 0)
+                return
+            name = self._new_name()
+            keys = np.lib.format.open_memmap(self.folder / f"{name}.keys.npy", mode="w+", dtype=np.uint64, shape=(rows,))
+            docs = np.lib.format.open_memmap(self.folder / f"{name}.docs.npy", mode="w+", dtype=doc_type(np.array(most)),
+                                             shape=(rows,))
+            at = 0
+            for bucket in range(1 << bits):
+                bucket_keys = np.fromfile(spill / f"{bucket}.keys", dtype=np.uint64)
+                bucket_docs = np.fromfile(spill / f"{bucket}.docs", dtype=np.int64)
+                n = len(bucket_keys)
+                _sort_rows(bucket_keys, bucket_docs, keys[at:at + n], docs[at:at + n], 64 - bits)
+                at += n
+            keys.flush()
+            docs.flush()
+            self.runs = [self._finish_run(name, keys, docs, np.empty(0, np.int64))]
+        finally:
+            shutil.rmtree(spill, ignore_errors=True)
+        self._save(db_id, seq, rows)
+
+    @staticmethod
+    def _spill(con: duckdb.DuckDBPyConnection, spill: Path, bits: int) -> tuple[int, tuple[int, int]]:
+        """Write every band row's key and doc_id to bucket files by the key's top ``bits``.
+
+        Returns the rows written and the smallest and largest doc_id.
+        """
+        bands = [r[0] for r in con.execute("SELECT DISTINCT band FROM bands").fetchall()]
+        mixes = pa.table({"band": pa.array(bands, pa.int16()), "mix": pa.array(band_mix(np.array(bands, np.int64)))})
+        files = [(open(spill / f"{b}.keys", "wb"), open(spill / f"{b}.docs", "wb")) for b in range(1 << bits)]
+        rows, least, most = 0, 0, 0
+        try:
+            con.register("band_mixes", mixes)
+            reader = con.sql("SELECT xor(b.hash, m.mix) AS key, b.doc_id FROM bands b JOIN band_mixes m USING (band)")
+            for batch in reader.to_arrow_reader(1_000_000):
+                keys = batch.column(0).to_numpy()
+                docs = batch.column(1).to_numpy().astype(np.int64)
+                if bits:
+                    keys_out, docs_out = np.empty_like(keys), np.empty_like(docs)
+                    starts = _partition(keys, docs, keys_out, docs_out, 64 - bits, 1 << bits)
+                else:
+                    keys_out, docs_out, starts = keys, docs, np.array([0, len(keys)])
+                for b, (kf, df) in enumerate(files):
+                    kf.write(keys_out[starts[b]:starts[b + 1]].tobytes())
+                    df.write(docs_out[starts[b]:starts[b + 1]].tobytes())
+                rows += len(keys)
+                least, most = min(least, int(docs.min(initial=0))), max(most, int(docs.max(initial=0)))
+        finally:
+            con.unregister("band_mixes")
+            for kf, df in files:
+                kf.close()
+                df.close()
+        return rows, (least, most)
+
+    def _compact(self) -> None:
+        """Merge the newest run into the one before it while that one is less than MERGE_RATIO times bigger.
+
+        Run sizes then fall by at least MERGE_RATIO from oldest to newest, so a
+        lookup visits few runs, and a row is rewritten a bounded number of times.
+        """
+        while len(self.runs) > 1 and self.runs[-2].rows < MERGE_RATIO * self.runs[-1].rows:
+            newer, older = self.runs.pop(), self.runs.pop()
+            merged = self._merged(newer, older)
+            if not self.runs:
+                merged.gone = np.empty(0, np.int64)  # no older run left to void rows in
+                np.save(self.folder / f"{merged.name}.gone.npy", merged.gone)
+            self.runs.append(merged)
+
+    def _merged(self, newer: Run, older: Run) -> Run:
+        gone = np.ascontiguousarray(newer.gone, dtype=np.int64)  # sorted: np.unique / np.union1d made it
+        name = self._new_name()
+        size = _kept(older.docs, gone) + newer.rows
+        wide = np.int64 in (older.docs.dtype, newer.docs.dtype)
+        out_keys = np.lib.format.open_memmap(self.folder / f"{name}.keys.npy", mode="w+", dtype=np.uint64, shape=(size,))
+        out_docs = np.lib.format.open_memmap(self.folder / f"{name}.docs.npy", mode="w+",
+                                             dtype=np.int64 if wide else np.uint32, shape=(size,))
+        _merge(older.keys, older.docs, gone, newer.keys, newer.docs, out_keys, out_docs)
+        out_keys.flush()
+        out_docs.flush()
+        gone = np.union1d(older.gone, newer.gone).astype(np.int64)
+        return self._finish_run(name, out_keys, out_docs, gone)
+
+    def _write_run(self, keys: np.ndarray, docs: np.ndarray, gone: np.ndarray) -> Run:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = self._new_name()
+        np.save(self.folder / f"{name}.keys.npy", np.ascontiguousarray(keys, dtype=np.uint64))
+        docs = np.asarray(docs, dtype=np.int64)
+        np.save(self.folder / f"{name}.docs.npy", docs.astype(doc_type(docs)))
+        keys = np.load(self.folder / f"{name}.keys.npy", mmap_mode="r")
+        docs = np.load(self.folder / f"{name}.docs.npy", mmap_mode="r")
+        return self._finish_run(name, keys, docs, np.asarray(gone, np.int64))
+
+    def _finish_run(self, name: str, keys: np.ndarray, docs: np.ndarray, gone: np.ndarray) -> Run:
+        fence = np.ascontiguousarray(keys[::FENCE_STEP])
+        np.save(self.folder / f"{name}.fence.npy", fence)
+        np.save(self.folder / f"{name}.gone.npy", gone)
+        return Run(name, keys, docs, fence, gone)
+
+    def _new_name(self) -> str:
+        self._counter += 1
+        return f"run{self._counter:08d}-{uuid.uuid4().hex[:8]}"
+
+    def _save(self, db_id: str, seq: int, rows: int) -> None:
+        """Replace the manifest in one step, then delete the files no run uses."""
+        manifest = {"format": FORMAT, "db_id": db_id, "seq": seq, "rows": rows, "counter": self._counter,
+                    "runs": [{"name": r.name, "rows": r.rows} for r in self.runs]}
+        tmp = self.folder / "manifest.json.tmp"
+        tmp.write_text(json.dumps(manifest))
+        os.replace(tmp, self.folder / "manifest.json")
+        self.db_id, self.seq, self.rows = db_id, seq, rows
+        live = {r.name for r in self.runs}
+        for path in self.folder.glob("run*.npy"):
+            if path.name.split(".")[0] not in live:
+                path.unlink(missing_ok=True)
+
+    def invalidate(self) -> None:
+        """Forget the copy (its manifest goes first, so a half-written state is never trusted)."""
+        self.runs, self.seq, self.rows = [], -1, -1
+        try:
+            (self.folder / "manifest.json").unlink(missing_ok=True)
+        except OSError:
+            pass  # no folder to forget (a file in its place, say): nothing will trust it either
