@@ -90,6 +90,18 @@ def _sort_rows(keys, docs, out_keys, out_docs, shift):
 
 
 @njit(cache=True)
+def _lower_bound(values, value, lo, hi):
+    """The first index in [lo, hi) whose value is >= ``value`` (``hi`` if none); ``values`` sorted."""
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if values[mid] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit(cache=True)
 def _lookup(keys, fence, step, probes, out_probe, out_pos):
     """Positions of every key equal to a probe (``probes`` sorted), written while the outputs have room.
 
@@ -104,14 +116,7 @@ def _lookup(keys, fence, step, probes, out_probe, out_pos):
         p = probes[i]
         while j < blocks and fence[j] < p:
             j += 1
-        lo = (j - 1) * step if j > 0 else 0
-        hi = min(n, j * step) if j < blocks else n
-        while lo < hi:
-            mid = (lo + hi) >> 1
-            if keys[mid] < p:
-                lo = mid + 1
-            else:
-                hi = mid
+        lo = _lower_bound(keys, p, (j - 1) * step if j > 0 else 0, min(n, j * step) if j < blocks else n)
         while lo < n and keys[lo] == p:
             if found < room:
                 out_probe[found] = i
@@ -124,14 +129,8 @@ def _lookup(keys, fence, step, probes, out_probe, out_pos):
 @njit(cache=True)
 def _voided(doc, gone):
     """Whether ``doc`` is in ``gone`` (sorted): a binary search, so a merge needs no mask the size of a run."""
-    lo, hi = 0, len(gone)
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if gone[mid] < doc:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo < len(gone) and gone[lo] == doc
+    at = _lower_bound(gone, doc, 0, len(gone))
+    return at < len(gone) and gone[at] == doc
 
 
 @njit(cache=True)
