@@ -41,9 +41,12 @@ REBUILD_CHUNK = 32_000_000  # most band rows sorted in memory at once when rebui
 _BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-def doc_type(docs: np.ndarray) -> type:
-    """uint32 when every doc_id fits (a third less to keep in memory), int64 otherwise."""
-    return np.uint32 if len(docs) == 0 or (docs.min() >= 0 and docs.max() < 2**32) else np.int64
+def doc_ids(docs: np.ndarray) -> np.ndarray:
+    """doc_ids as stored in runs: uint32 (a third less to keep in memory than int64)."""
+    docs = np.asarray(docs)
+    if len(docs) and (docs.min() < 0 or docs.max() >= 2**32):
+        raise ValueError("doc_ids beyond 32 bits; candidates come from the join on the table")
+    return docs.astype(np.uint32)
 
 
 def band_mix(bands: np.ndarray) -> np.ndarray:
@@ -56,7 +59,14 @@ def band_keys(bands: np.ndarray, hashes: np.ndarray) -> np.ndarray:
     return np.asarray(hashes, dtype=np.uint64) ^ band_mix(bands)
 
 
-@njit(cache=True)
+# Each cached kernel is compiled for one signature only (the types below, which
+# warm_up() uses too): numba's cache files are written by whichever process
+# compiles first, and two processes compiling different signatures of one
+# function at once can leave its cache index naming the other's code. Helpers
+# called only from kernels are not cached; they are compiled into their callers.
+
+
+@njit
 def _partition(keys, docs, out_keys, out_docs, shift, bins):
     """Counting sort of (key, doc) rows by ``(key >> shift) % bins``; returns the bins' start offsets."""
     starts = np.zeros(bins + 1, np.int64)
@@ -75,6 +85,12 @@ def _partition(keys, docs, out_keys, out_docs, shift, bins):
 
 
 @njit(cache=True)
+def _spill_rows(keys, docs, out_keys, out_docs, shift, bins):
+    """``_partition`` for the rebuild's spill: (uint64, int64) rows to (uint64, int64)."""
+    return _partition(keys, docs, out_keys, out_docs, shift, bins)
+
+
+@njit(cache=True)
 def _sort_rows(keys, docs, out_keys, out_docs, shift):
     """Sort (key, doc) rows by key: partitioned on 16 bits below ``shift``, then each small bin sorted in cache.
 
@@ -89,7 +105,7 @@ def _sort_rows(keys, docs, out_keys, out_docs, shift):
             out_docs[lo:hi] = out_docs[lo:hi][order]
 
 
-@njit(cache=True)
+@njit
 def _lower_bound(values, value, lo, hi):
     """The first index in [lo, hi) whose value is >= ``value`` (``hi`` if none); ``values`` sorted."""
     while lo < hi:
@@ -126,7 +142,7 @@ def _lookup(keys, fence, step, probes, out_probe, out_pos):
     return found
 
 
-@njit(cache=True)
+@njit
 def _voided(doc, gone):
     """Whether ``doc`` is in ``gone`` (sorted): a binary search, so a merge needs no mask the size of a run."""
     at = _lower_bound(gone, doc, 0, len(gone))
@@ -177,13 +193,17 @@ def _merge(old_keys, old_docs, gone, new_keys, new_docs, out_keys, out_docs):
 
 
 def warm_up() -> None:
-    """Load the compiled kernels, so the first lookup of a scan does not wait for them."""
-    keys = np.arange(4, dtype=np.uint64)
-    _lookup(keys, keys[::2].copy(), 2, keys, np.empty(0, np.int64), np.empty(0, np.int64))
-    docs = keys.astype(np.int64)
-    _kept(docs, docs[:1].copy())
-    _merge(keys, docs, docs[:1].copy(), keys, docs, np.empty(8, np.uint64), np.empty(8, np.int64))
-    _sort_rows(keys, keys.astype(np.int64), np.empty(4, np.uint64), np.empty(4, np.int64), 64)
+    """Load the compiled kernels, with the types the index uses, so the first lookup of a scan does not wait."""
+    keys = np.arange(4, dtype=np.uint64)  # probes, fences, spilled keys: writable
+    stored, docs = keys.copy(), np.arange(4, dtype=np.uint32)  # a run's keys and docs: read-only memory maps
+    stored.setflags(write=False)
+    docs.setflags(write=False)
+    gone, wide = np.array([1], np.int64), np.arange(4, dtype=np.int64)
+    _lookup(stored, keys[::2].copy(), FENCE_STEP, keys.copy(), np.empty(8, np.int64), np.empty(8, np.int64))
+    _kept(docs, gone)
+    _merge(stored, docs, gone, stored, docs, np.empty(8, np.uint64), np.empty(8, np.uint32))
+    _spill_rows(keys.copy(), wide.copy(), np.empty(4, np.uint64), np.empty(4, np.int64), 62, 4)
+    _sort_rows(keys.copy(), wide.copy(), np.empty(4, np.uint64), np.empty(4, np.uint32), 64)
 
 
 @dataclass
@@ -291,31 +311,31 @@ class BandIndex:
         self._compact()
         self._save(self.db_id, seq, rows)
 
-    def rebuild(self, con: duckdb.DuckDBPyConnection, db_id: str, seq: int) -> None:
+    def rebuild(self, con: duckdb.DuckDBPyConnection, db_id: str, seq: int, chunk_rows: int = REBUILD_CHUNK) -> None:
         """Make the copy anew from the band table, as one run.
 
         Rows are streamed out of DuckDB into bucket files by the top bits of
-        their keys, then each bucket (at most REBUILD_CHUNK rows) is sorted in
+        their keys, then each bucket (about ``chunk_rows`` rows) is sorted in
         memory and written after the one before: one pass over the table, one
         over the buckets, whatever its size.
         """
         self.folder.mkdir(parents=True, exist_ok=True)
         self.runs = []
         total = int(con.execute("SELECT count(*) FROM bands").fetchall()[0][0])
-        bits = max(0, math.ceil(math.log2(max(total, 1) / REBUILD_CHUNK)))
+        bits = max(0, math.ceil(math.log2(max(total, 1) / chunk_rows)))
         spill = self.folder / "rebuild.tmp"
         shutil.rmtree(spill, ignore_errors=True)
         spill.mkdir()
         try:
-            rows, most = self._spill(con, spill, bits)
+            rows, extremes = self._spill(con, spill, bits)
             if rows == 0:
                 self.runs = [self._write_run(np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.int64))]
                 self._save(db_id, seq, 0)
                 return
             name = self._new_name()
             keys = np.lib.format.open_memmap(self.folder / f"{name}.keys.npy", mode="w+", dtype=np.uint64, shape=(rows,))
-            docs = np.lib.format.open_memmap(self.folder / f"{name}.docs.npy", mode="w+", dtype=doc_type(np.array(most)),
-                                             shape=(rows,))
+            doc_ids(np.array(extremes))  # refuses doc_ids beyond 32 bits
+            docs = np.lib.format.open_memmap(self.folder / f"{name}.docs.npy", mode="w+", dtype=np.uint32, shape=(rows,))
             at = 0
             for bucket in range(1 << bits):
                 bucket_keys = np.fromfile(spill / f"{bucket}.keys", dtype=np.uint64)
@@ -325,7 +345,7 @@ class BandIndex:
                 at += n
             keys.flush()
             docs.flush()
-            self.runs = [self._finish_run(name, keys, docs, np.empty(0, np.int64))]
+            self.runs = [self._finish_run(name, np.empty(0, np.int64))]
         finally:
             shutil.rmtree(spill, ignore_errors=True)
         self._save(db_id, seq, rows)
@@ -344,11 +364,11 @@ class BandIndex:
             con.register("band_mixes", mixes)
             reader = con.sql("SELECT xor(b.hash, m.mix) AS key, b.doc_id FROM bands b JOIN band_mixes m USING (band)")
             for batch in reader.to_arrow_reader(1_000_000):
-                keys = batch.column(0).to_numpy()
+                keys = np.array(batch.column(0).to_numpy(), dtype=np.uint64)  # writable: one kernel signature
                 docs = batch.column(1).to_numpy().astype(np.int64)
                 if bits:
                     keys_out, docs_out = np.empty_like(keys), np.empty_like(docs)
-                    starts = _partition(keys, docs, keys_out, docs_out, 64 - bits, 1 << bits)
+                    starts = _spill_rows(keys, docs, keys_out, docs_out, 64 - bits, 1 << bits)
                 else:
                     keys_out, docs_out, starts = keys, docs, np.array([0, len(keys)])
                 for b, (kf, df) in enumerate(files):
@@ -381,28 +401,29 @@ class BandIndex:
         gone = np.ascontiguousarray(newer.gone, dtype=np.int64)  # sorted: np.unique / np.union1d made it
         name = self._new_name()
         size = _kept(older.docs, gone) + newer.rows
-        wide = np.int64 in (older.docs.dtype, newer.docs.dtype)
         out_keys = np.lib.format.open_memmap(self.folder / f"{name}.keys.npy", mode="w+", dtype=np.uint64, shape=(size,))
-        out_docs = np.lib.format.open_memmap(self.folder / f"{name}.docs.npy", mode="w+",
-                                             dtype=np.int64 if wide else np.uint32, shape=(size,))
+        out_docs = np.lib.format.open_memmap(self.folder / f"{name}.docs.npy", mode="w+", dtype=np.uint32, shape=(size,))
         _merge(older.keys, older.docs, gone, newer.keys, newer.docs, out_keys, out_docs)
         out_keys.flush()
         out_docs.flush()
         gone = np.union1d(older.gone, newer.gone).astype(np.int64)
-        return self._finish_run(name, out_keys, out_docs, gone)
+        return self._finish_run(name, gone)
 
     def _write_run(self, keys: np.ndarray, docs: np.ndarray, gone: np.ndarray) -> Run:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = self._new_name()
         np.save(self.folder / f"{name}.keys.npy", np.ascontiguousarray(keys, dtype=np.uint64))
-        docs = np.asarray(docs, dtype=np.int64)
-        np.save(self.folder / f"{name}.docs.npy", docs.astype(doc_type(docs)))
+        np.save(self.folder / f"{name}.docs.npy", doc_ids(docs))
+        return self._finish_run(name, np.asarray(gone, np.int64))
+
+    def _finish_run(self, name: str, gone: np.ndarray) -> Run:
+        """Write the fence and void list of a run whose keys and docs are written; map it read-only.
+
+        Read-only maps are the one array type the kernels are compiled for.
+        """
         keys = np.load(self.folder / f"{name}.keys.npy", mmap_mode="r")
         docs = np.load(self.folder / f"{name}.docs.npy", mmap_mode="r")
-        return self._finish_run(name, keys, docs, np.asarray(gone, np.int64))
-
-    def _finish_run(self, name: str, keys: np.ndarray, docs: np.ndarray, gone: np.ndarray) -> Run:
-        fence = np.ascontiguousarray(keys[::FENCE_STEP])
+        fence = np.array(keys[::FENCE_STEP])  # a copy, writable, even where the slice is contiguous
         np.save(self.folder / f"{name}.fence.npy", fence)
         np.save(self.folder / f"{name}.gone.npy", gone)
         return Run(name, keys, docs, fence, gone)

@@ -16,10 +16,12 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from conftest import SAMPLE_CORPUS, write_jsonl
 from syndicate import scan
+from syndicate import bandindex
 from syndicate.bandindex import MERGE_RATIO, BandIndex
 from syndicate.cli import cli
 from syndicate.match import candidate_pairs
 from syndicate.retention import parse_age, prune
+from syndicate.sqlutil import registered
 from syndicate.store import Store
 
 BUILDING = "building the band index"
@@ -204,20 +206,63 @@ def test_runs_stay_few_as_nights_accumulate(tmp_path):
     assert len(list((tmp_path / "x.bands").glob("run*.keys.npy"))) == len(sizes)  # merged runs' files are gone
 
 
-def test_doc_ids_beyond_32_bits_are_kept_whole(tmp_path):
-    """Runs store doc_ids as uint32 when they fit; a run with bigger ids makes the merged run int64."""
-    index = BandIndex(tmp_path / "x.bands")
+def test_doc_ids_beyond_32_bits_fall_back_to_the_join(tmp_path, caplog):
+    """Runs hold doc_ids as uint32; a bigger one drops the index, and the candidates come from the table."""
+    caplog.set_level(logging.WARNING, logger="syndicate.store")
+    db = tmp_path / "s.duckdb"
+    scan([SAMPLE_CORPUS], db, workers=1)
+    with Store.open(db) as store:
+        assert store.band_lookup() is not None
+        with store.transaction():
+            store.add_band_rows(np.zeros(1, np.int16), np.ones(1, np.uint64), np.array([2**33]))
+        assert "band index not updated" in caplog.text
+        assert store.band_lookup() is None and "beyond 32 bits" in caplog.text
+        ids = [r[0] for r in store.con.execute("SELECT DISTINCT doc_id FROM documents").fetchall()]
+        assert len(candidate_pairs(store.con, ids, None)[0]) >= 5
+
+
+def test_a_rebuild_in_many_buckets_equals_one_in_memory(tmp_path):
+    """The spill into buckets by key prefix (used past 32M rows) gives the same sorted run."""
+    rng = np.random.default_rng(5)
     con = duckdb.connect()
-    con.execute("CREATE TABLE bands (band SMALLINT, hash UBIGINT, doc_id BIGINT)")
-    index.rebuild(con, "db", 0)
-    small = np.arange(1, 101, dtype=np.int64)
-    index.append(np.zeros(100, np.int16), small.astype(np.uint64), small, np.empty(0, np.int64), 1, 100)
-    assert index.runs[-1].docs.dtype == np.uint32
-    big = small + 2**33
-    index.append(np.zeros(100, np.int16), small.astype(np.uint64), big, np.array([5]), 2, 199)  # document 5 deleted
-    assert [r.docs.dtype for r in index.runs] == [np.int64]  # merged: the newer run was as big as the older
-    at, docs = index.lookup(np.zeros(3, np.int16), np.array([5, 6, 7], np.uint64))
-    assert sorted(docs.tolist()) == sorted([5 + 2**33, 6, 6 + 2**33, 7, 7 + 2**33])
+    rows = pa.table({"band": rng.integers(-1, 40, 20_000).astype(np.int16),
+                     "hash": rng.integers(0, 2**64 - 1, 20_000, dtype=np.uint64, endpoint=True),
+                     "doc_id": rng.integers(1, 3_000, 20_000)})
+    with registered(con, rows=rows):
+        con.execute("CREATE TABLE bands AS SELECT * FROM rows")
+    whole, spilled = BandIndex(tmp_path / "a.bands"), BandIndex(tmp_path / "b.bands")
+    whole.rebuild(con, "db", 1)
+    spilled.rebuild(con, "db", 1, chunk_rows=1_000)  # 32 buckets
+    assert not (tmp_path / "b.bands" / "rebuild.tmp").exists()
+    (a,), (b,) = whole.runs, spilled.runs
+    assert np.array_equal(a.keys, b.keys) and np.all(a.keys[1:] >= a.keys[:-1])
+    assert sorted(zip(a.keys.tolist(), a.docs.tolist())) == sorted(zip(b.keys.tolist(), b.docs.tolist()))
+
+
+def test_each_cached_kernel_has_one_signature(tmp_path):
+    """Whatever runs, a kernel is compiled for the types warm_up() uses: no second signature in numba's cache.
+
+    Processes compiling different signatures of one function at once can
+    corrupt numba's cache index (a scan then crashes on the next start).
+    """
+    bandindex.warm_up()
+    rng = np.random.default_rng(9)
+    con = duckdb.connect()
+    rows = pa.table({"band": rng.integers(-1, 5, 5_000).astype(np.int16),
+                     "hash": rng.integers(0, 100, 5_000).astype(np.uint64),
+                     "doc_id": rng.integers(1, 500, 5_000)})
+    with registered(con, rows=rows):
+        con.execute("CREATE TABLE bands AS SELECT * FROM rows")
+    index = BandIndex(tmp_path / "x.bands")
+    index.rebuild(con, "db", 1, chunk_rows=1_000)
+    for seq in range(2, 6):
+        index.append(rows.column("band").to_numpy()[:200], rows.column("hash").to_numpy()[:200],
+                     rows.column("doc_id").to_numpy()[:200], np.array([3, 4]), seq, 0)
+    index.lookup(np.zeros(50, np.int16), np.arange(50, dtype=np.uint64))
+    BandIndex.beside(str(tmp_path / "x")).lookup(np.zeros(50, np.int16), np.arange(50, dtype=np.uint64))
+    kernels = [f for f in vars(bandindex).values() if hasattr(f, "signatures") and f._cache.__class__.__name__ != "NullCache"]
+    assert len(kernels) == 5
+    assert {f.__name__: f.signatures for f in kernels if len(f.signatures) > 1} == {}
 
 
 def test_an_index_that_cannot_be_written_leaves_the_scan_whole(tmp_path, caplog):
