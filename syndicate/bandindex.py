@@ -41,11 +41,17 @@ REBUILD_CHUNK = 32_000_000  # most band rows sorted in memory at once when rebui
 _BAND_MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-def doc_ids(docs: np.ndarray) -> np.ndarray:
-    """doc_ids as stored in runs: uint32 (a third less to keep in memory than int64)."""
-    docs = np.asarray(docs)
-    if len(docs) and (docs.min() < 0 or docs.max() >= 2**32):
+def _check_doc_range(least: int, most: int) -> None:
+    """Runs hold doc_ids as uint32 (a third less to keep in memory than int64)."""
+    if least < 0 or most >= 2**32:
         raise ValueError("doc_ids beyond 32 bits; candidates come from the join on the table")
+
+
+def doc_ids(docs: np.ndarray) -> np.ndarray:
+    """doc_ids as stored in runs: uint32."""
+    docs = np.asarray(docs)
+    if len(docs):
+        _check_doc_range(int(docs.min()), int(docs.max()))
     return docs.astype(np.uint32)
 
 
@@ -280,8 +286,10 @@ class BandIndex:
         order = np.argsort(keys)
         probes = keys[order]
         found_probe, found_doc = [], []
-        for i, run in enumerate(self.runs):
+        later_gone = np.empty(0, np.int64)  # documents voided by runs newer than the one searched
+        for run in reversed(self.runs):
             if run.rows == 0:
+                later_gone = np.union1d(later_gone, run.gone)
                 continue
             at_probe, at_row = np.empty(len(probes) + 1024, np.int64), np.empty(len(probes) + 1024, np.int64)
             n = _lookup(run.keys, run.fence, FENCE_STEP, probes, at_probe, at_row)
@@ -290,12 +298,12 @@ class BandIndex:
                 _lookup(run.keys, run.fence, FENCE_STEP, probes, at_probe, at_row)
             at_probe, at_row = at_probe[:n], at_row[:n]
             docs = np.asarray(run.docs[at_row]) if n else np.empty(0, np.int64)
-            later_gone = [r.gone for r in self.runs[i + 1:] if len(r.gone)]
-            if later_gone and n:
-                valid = ~np.isin(docs, np.concatenate(later_gone))
+            if len(later_gone) and n:
+                valid = ~np.isin(docs, later_gone)
                 at_probe, docs = at_probe[valid], docs[valid]
             found_probe.append(order[at_probe])
             found_doc.append(docs)
+            later_gone = np.union1d(later_gone, run.gone)
         if not found_probe:
             return np.empty(0, np.int64), np.empty(0, np.int64)
         return np.concatenate(found_probe), np.concatenate(found_doc).astype(np.int64)
@@ -327,14 +335,10 @@ class BandIndex:
         shutil.rmtree(spill, ignore_errors=True)
         spill.mkdir()
         try:
-            rows, extremes = self._spill(con, spill, bits)
-            if rows == 0:
-                self.runs = [self._write_run(np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.int64))]
-                self._save(db_id, seq, 0)
-                return
+            rows, (least, most) = self._spill(con, spill, bits)
+            _check_doc_range(least, most)
             name = self._new_name()
             keys = np.lib.format.open_memmap(self.folder / f"{name}.keys.npy", mode="w+", dtype=np.uint64, shape=(rows,))
-            doc_ids(np.array(extremes))  # refuses doc_ids beyond 32 bits
             docs = np.lib.format.open_memmap(self.folder / f"{name}.docs.npy", mode="w+", dtype=np.uint32, shape=(rows,))
             at = 0
             for bucket in range(1 << bits):
@@ -391,13 +395,12 @@ class BandIndex:
         """
         while len(self.runs) > 1 and self.runs[-2].rows < MERGE_RATIO * self.runs[-1].rows:
             newer, older = self.runs.pop(), self.runs.pop()
-            merged = self._merged(newer, older)
-            if not self.runs:
-                merged.gone = np.empty(0, np.int64)  # no older run left to void rows in
-                np.save(self.folder / f"{merged.name}.gone.npy", merged.gone)
-            self.runs.append(merged)
+            # the merged run voids rows in older runs for both; with none left, for neither
+            gone = np.union1d(older.gone, newer.gone).astype(np.int64) if self.runs else np.empty(0, np.int64)
+            self.runs.append(self._merged(newer, older, gone))
 
-    def _merged(self, newer: Run, older: Run) -> Run:
+    def _merged(self, newer: Run, older: Run, gone_after: np.ndarray) -> Run:
+        """One run of ``older`` without ``newer``'s voided documents, and ``newer``; voiding ``gone_after``."""
         gone = np.ascontiguousarray(newer.gone, dtype=np.int64)  # sorted: np.unique / np.union1d made it
         name = self._new_name()
         size = _kept(older.docs, gone) + newer.rows
@@ -406,8 +409,7 @@ class BandIndex:
         _merge(older.keys, older.docs, gone, newer.keys, newer.docs, out_keys, out_docs)
         out_keys.flush()
         out_docs.flush()
-        gone = np.union1d(older.gone, newer.gone).astype(np.int64)
-        return self._finish_run(name, gone)
+        return self._finish_run(name, gone_after)
 
     def _write_run(self, keys: np.ndarray, docs: np.ndarray, gone: np.ndarray) -> Run:
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -264,27 +264,31 @@ class Store:
     def band_index_min_rows(self) -> int:
         return int(os.environ.get("SYNDICATE_BAND_INDEX_MIN_ROWS", BAND_INDEX_MIN_ROWS))
 
-    def uses_band_index(self) -> bool:
-        """Whether candidates will come from the band index: it is up to date, or the table is big enough for one."""
-        index = self.band_index
-        if index is None:
-            return False
-        rows = self._band_rows()
-        return index.current(self._db_id, self._band_seq, rows) or rows >= self.band_index_min_rows()
-
-    def band_lookup(self) -> BandIndex | None:
-        """The band index, rebuilt first when it does not match the table; None to join on the table instead.
+    def _band_index_state(self) -> tuple[bool, bool]:
+        """(use the band index, it is up to date).
 
         An up-to-date index is used at any size; one is built only once the
         table has ``BAND_INDEX_MIN_ROWS`` rows.
         """
-        index = self.band_index
-        if index is None or self._pending is not None:
-            return None
+        if self.band_index is None:
+            return False, False
         rows = self._band_rows()
-        if not index.current(self._db_id, self._band_seq, rows):
-            if rows < self.band_index_min_rows():
-                return None
+        current = self.band_index.current(self._db_id, self._band_seq, rows)
+        return current or rows >= self.band_index_min_rows(), current
+
+    def uses_band_index(self) -> bool:
+        """Whether candidates will come from the band index."""
+        return self._band_index_state()[0]
+
+    def band_lookup(self) -> BandIndex | None:
+        """The band index, rebuilt first when it does not match the table; None to join on the table instead."""
+        if self._pending is not None:
+            return None
+        use, current = self._band_index_state()
+        index = self.band_index
+        if not use or index is None:
+            return None
+        if not current:
             log.info("building the band index %s", index.folder)
             try:
                 index.rebuild(self.con, self._db_id, self._band_seq)
