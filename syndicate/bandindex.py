@@ -65,11 +65,11 @@ def band_keys(bands: np.ndarray, hashes: np.ndarray) -> np.ndarray:
     return np.asarray(hashes, dtype=np.uint64) ^ band_mix(bands)
 
 
-# Each cached kernel is compiled for one signature only (the types below, which
-# warm_up() uses too): numba's cache files are written by whichever process
-# compiles first, and two processes compiling different signatures of one
-# function at once can leave its cache index naming the other's code. Helpers
-# called only from kernels are not cached; they are compiled into their callers.
+# These kernels are compiled in each process that uses the index (about 10 s, in
+# the scan's warm-up thread while the workers extract), not read from numba's
+# cache: twice in CI, the rerun of a killed scan crashed (SIGSEGV) inside a
+# kernel loaded from the cache, and ran once the cache was rewritten. The types
+# below are the ones warm_up() compiles, so one compilation serves the scan.
 
 
 @njit
@@ -90,13 +90,13 @@ def _partition(keys, docs, out_keys, out_docs, shift, bins):
     return starts
 
 
-@njit(cache=True)
+@njit
 def _spill_rows(keys, docs, out_keys, out_docs, shift, bins):
     """``_partition`` for the rebuild's spill: (uint64, int64) rows to (uint64, int64)."""
     return _partition(keys, docs, out_keys, out_docs, shift, bins)
 
 
-@njit(cache=True)
+@njit
 def _sort_rows(keys, docs, out_keys, out_docs, shift):
     """Sort (key, doc) rows by key: partitioned on 16 bits below ``shift``, then each small bin sorted in cache.
 
@@ -123,7 +123,7 @@ def _lower_bound(values, value, lo, hi):
     return lo
 
 
-@njit(cache=True)
+@njit
 def _lookup(keys, fence, step, probes, out_probe, out_pos):
     """Positions of every key equal to a probe (``probes`` sorted), written while the outputs have room.
 
@@ -155,7 +155,7 @@ def _voided(doc, gone):
     return at < len(gone) and gone[at] == doc
 
 
-@njit(cache=True)
+@njit
 def _kept(docs, gone):
     """How many rows of a run survive the newer run's voided documents."""
     n = 0
@@ -165,7 +165,7 @@ def _kept(docs, gone):
     return n
 
 
-@njit(cache=True)
+@njit
 def _merge(old_keys, old_docs, gone, new_keys, new_docs, out_keys, out_docs):
     """Merge two sorted runs, leaving out the older run's rows of documents in ``gone``; returns the rows written."""
     i = j = o = 0

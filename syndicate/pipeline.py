@@ -157,6 +157,13 @@ def scan(
         # loads the compiled kernels while the workers extract the first pages
         warming = threading.Thread(target=_warm_up, args=(store.uses_band_index(),), name="syndicate-warm-up",
                                    daemon=True)
+
+        def loaded() -> None:
+            """Wait for the warm-up before this thread calls a kernel: numba loading one kernel
+            from its cache in two threads at once crashed a scan (SIGSEGV)."""
+            if warming.ident is not None:
+                warming.join()
+
         try:
             in_flight: deque[list[Callable[[], list]]] = deque()
             unmatched = 0
@@ -174,19 +181,23 @@ def scan(
                     break
                 in_flight.append(parts)
                 if len(in_flight) > 1:
-                    unmatched += _store_batch(store, _results(in_flight.popleft()), summary, known)
+                    results = _results(in_flight.popleft())
+                    loaded()
+                    unmatched += _store_batch(store, results, summary, known)
                     if unmatched >= match_every:
                         match_pending(store, summary, known)
                         unmatched = 0
                     _report(summary, position, on_batch)
             while in_flight:
-                unmatched += _store_batch(store, _results(in_flight.popleft()), summary, known)
+                results = _results(in_flight.popleft())
+                loaded()
+                unmatched += _store_batch(store, results, summary, known)
                 _report(summary, position, on_batch)
+            loaded()
             match_pending(store, summary, known)  # also what an earlier, killed scan stored but did not match
             _report(summary, position, on_batch)
         finally:
-            if warming.ident is not None:
-                warming.join()
+            loaded()
     return summary
 
 

@@ -239,11 +239,11 @@ def test_a_rebuild_in_many_buckets_equals_one_in_memory(tmp_path):
     assert sorted(zip(a.keys.tolist(), a.docs.tolist())) == sorted(zip(b.keys.tolist(), b.docs.tolist()))
 
 
-def test_each_cached_kernel_has_one_signature(tmp_path):
-    """Whatever runs, a kernel is compiled for the types warm_up() uses: no second signature in numba's cache.
+def test_kernels_compile_once_and_never_come_from_numbas_cache(tmp_path):
+    """Whatever runs, a kernel is compiled for the types warm_up() uses, in this process.
 
-    Processes compiling different signatures of one function at once can
-    corrupt numba's cache index (a scan then crashes on the next start).
+    Kernels loaded from numba's cache crashed the rerun of a killed scan
+    (SIGSEGV, twice in CI); these are compiled by each process instead.
     """
     bandindex.warm_up()
     rng = np.random.default_rng(9)
@@ -260,9 +260,11 @@ def test_each_cached_kernel_has_one_signature(tmp_path):
                      rows.column("doc_id").to_numpy()[:200], np.array([3, 4]), seq, 0)
     index.lookup(np.zeros(50, np.int16), np.arange(50, dtype=np.uint64))
     BandIndex.beside(str(tmp_path / "x")).lookup(np.zeros(50, np.int16), np.arange(50, dtype=np.uint64))
-    kernels = [f for f in vars(bandindex).values() if hasattr(f, "signatures") and f._cache.__class__.__name__ != "NullCache"]
-    assert len(kernels) == 5
-    assert {f.__name__: f.signatures for f in kernels if len(f.signatures) > 1} == {}
+    kernels = {name: f for name, f in vars(bandindex).items() if hasattr(f, "signatures") and f.signatures}
+    assert set(kernels) >= {"_lookup", "_kept", "_merge", "_spill_rows", "_sort_rows"}
+    assert {name for name, f in kernels.items() if f._cache.__class__.__name__ != "NullCache"} == set()
+    assert {name: f.signatures for name, f in kernels.items() if len(f.signatures) > 1 and not name.startswith(
+        ("_partition", "_lower_bound", "_voided"))} == {}
 
 
 def test_an_index_that_cannot_be_written_leaves_the_scan_whole(tmp_path, caplog):
