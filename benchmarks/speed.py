@@ -31,12 +31,12 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import match_scale  # noqa: E402
 import scan_speed  # noqa: E402
+
+# numpy, match_scale (DuckDB, numba) and syndicate are imported inside the parts: the worker
+# processes of part (b) import this module, and a trafilatura script's workers would load none of them.
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "article-extraction-benchmark"
 
@@ -51,6 +51,7 @@ def _median_time(fn, repeat: int) -> float:
 
 
 def part_a(truth: Path, repeat: int) -> None:
+    import numpy as np
     from datasketch import MinHash
 
     from syndicate.fingerprint import fingerprint_streams, warm_up
@@ -116,6 +117,7 @@ def part_a(truth: Path, repeat: int) -> None:
 
 
 def _bit_identical(texts: list[str], settings) -> int:
+    import numpy as np
     from datasketch import MinHash
 
     from syndicate.fingerprint import fingerprint_many
@@ -145,6 +147,7 @@ def part_b(pages: Path, workers: int, repeat: int) -> None:
 
 
 def part_c(sizes: list[int], new: int) -> None:
+    import match_scale
     print(f"(c) {new} new documents ({new // 100} planted copies) against N stored, "
           f"{match_scale.LSH_ROWS + match_scale.PARAGRAPHS} band rows each; fresh database and index, as a nightly run starts")
     print(f"    {'stored':>10}{'band rows':>14}{'lookup s':>10}{'verify s':>10}{'total s':>9}{'found':>9}{'growth':>8}"

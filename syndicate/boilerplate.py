@@ -38,8 +38,18 @@ class PageLines:
     hashes: tuple[int, ...]
 
     @classmethod
-    def of(cls, site: str, text: str) -> "PageLines":
-        lines = tuple(line for line in (text or "").split("\n") if line.strip())
+    def of(cls, site: str, text: str, stream: bytes | None = None) -> "PageLines":
+        """The page's non-blank lines and their hashes.
+
+        With the text's token stream (:attr:`Article.stream`), whose lines are
+        the lines' tokens, the hashes come from it without tokenising again.
+        """
+        raw = (text or "").split("\n")
+        lines = tuple(line for line in raw if line.strip())
+        if stream is not None and len(lines) == len(raw):  # one stream line per text line
+            tokenised = stream.split(b"\n")
+            if len(tokenised) == len(lines):
+                return cls(site, lines, tuple(map(xxhash.xxh3_64_intdigest, tokenised)))
         return cls(site, lines, tuple(line_hash(line) for line in lines))
 
     @property

@@ -13,25 +13,22 @@ import sys
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import click
-import duckdb
 
 from . import __version__
-from .bandindex import BandIndex
-from .check import check
-from .diff import diff_articles, render_html, render_terminal
-from .export import export
-from .report import report
 from .display import printable
 from .errors import NotFoundError, SyndicateError
-from .pipeline import STATUS_WITH_ERRORS, ScanSummary, scan
-from .lock import WriteLock
-from .retention import parse_age, prune
-from .query import copies, origin_of, top
-from .settings import Settings
-from .store import DEFAULT_DB, Store
+
+if TYPE_CHECKING:
+    from .pipeline import ScanSummary
+    from .settings import Settings
+
+# Each command imports the stages it runs when it runs: the worker processes a
+# scan starts import this module too, and need none of them (nor numba or DuckDB).
+
+DEFAULT_DB = "syndicate.duckdb"
 
 EXIT_WITH_ERRORS = 3
 """Exit status of a scan that completed but could not read some inputs (see the errors table)."""
@@ -104,6 +101,9 @@ def scan_command(
     inputs could not be read (see the errors table); 75 another process is
     writing to the database; 2 a usage or database error; 1 the scan failed.
     """
+    from .pipeline import STATUS_WITH_ERRORS, scan
+    from .store import Store
+
     signal.signal(signal.SIGTERM, _terminate)  # a clean stop: the run is marked failed, the lock released
     overrides = {
         k: v
@@ -183,6 +183,9 @@ def _duration(seconds: float) -> str:
 
 def _requested_settings(db: str, overrides: dict[str, Any]) -> Settings | None:
     """Settings with the user's overrides applied to the stored (or default) ones."""
+    from .settings import Settings
+    from .store import Store
+
     if not overrides:
         return None
     base = Settings()
@@ -212,6 +215,12 @@ def sql_command(query: str, db: str, fmt: str, write: bool) -> None:
     The database is opened read-only unless --write is given, so a mistyped
     query cannot change a month of history.
     """
+    import duckdb
+
+    from .bandindex import BandIndex
+    from .lock import WriteLock
+    from .store import Store
+
     if write and not os.path.exists(db):
         raise SyndicateError(f"no database at {db}; run 'syndicate scan PATH --db {db}' first")
     with contextlib.ExitStack() as stack:
@@ -240,6 +249,9 @@ def sql_command(query: str, db: str, fmt: str, write: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def copies_command(url: str, db: str, fmt: str) -> None:
     """List the pages that carry the same article as URL, with similarity."""
+    from .query import copies, origin_of
+    from .store import Store
+
     with Store.open(db, read_only=True) as store:
         found = copies(store, url)
         report = origin_of(store, url)
@@ -262,6 +274,9 @@ def copies_command(url: str, db: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def origin_command(url: str, db: str, fmt: str) -> None:
     """Print where the article on the page at URL came from, with the evidence."""
+    from .query import origin_of
+    from .store import Store
+
     with Store.open(db, read_only=True) as store:
         report = origin_of(store, url)
     if fmt == "json":
@@ -285,6 +300,9 @@ def origin_command(url: str, db: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def top_command(db: str, limit: int, fmt: str) -> None:
     """Domains most often the origin of copied articles, and domains that repost most."""
+    from .query import top
+    from .store import Store
+
     with Store.open(db, read_only=True) as store:
         origins, reposters = top(store, limit)
     if fmt == "table":
@@ -301,6 +319,8 @@ def top_command(db: str, limit: int, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def runs_command(db: str, limit: int, fmt: str) -> None:
     """The last scans: when, how long, what they read and found, and how they ended."""
+    from .store import Store
+
     columns = ["run_id", "started_at", "status", "seconds", "pages_read", "pages_new", "pages_changed",
                "pages_skipped", "pages_failed", "new_matches", "clusters"]
     with Store.open(db, read_only=True) as store:
@@ -317,6 +337,9 @@ def runs_command(db: str, limit: int, fmt: str) -> None:
               help="Also write the two articles side by side, shared passages marked, as an HTML file.")
 def diff_command(url_a: str, url_b: str, db: str, html_out: str | None) -> None:
     """Show two stored articles with the passages they share marked, and their similarity and containment."""
+    from .diff import diff_articles, render_html, render_terminal
+    from .store import Store
+
     with Store.open(db, read_only=True) as store:
         pages = []
         for url in (url_a, url_b):
@@ -342,6 +365,10 @@ def diff_command(url_a: str, url_b: str, db: str, html_out: str | None) -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="FILE", help="The HTML file to write.")
 def report_command(db: str, since: str | None, out: str) -> None:
     """Write one offline HTML file: totals per run, top domains, repost lag, who copies whom, largest clusters."""
+    from .report import report
+    from .retention import parse_age
+    from .store import Store
+
     with Store.open(db, read_only=True) as store:
         page = report(store, parse_age(since) if since else None)
     Path(out).write_text(page, encoding="utf-8")
@@ -355,6 +382,9 @@ def report_command(db: str, since: str | None, out: str) -> None:
 @click.option("--no-text", is_flag=True, help="Leave the article texts out (documents and corpus).")
 def export_command(db: str, fmt: str, out: str, no_text: bool) -> None:
     """Write documents, matches, clusters, origins, syndication and a deduplicated corpus as files."""
+    from .export import export
+    from .store import Store
+
     with Store.open(db, read_only=True) as store:
         for path, rows in export(store, out, fmt, with_text=not no_text):
             click.echo(f"{path}  {rows} rows")
@@ -364,6 +394,9 @@ def export_command(db: str, fmt: str, out: str, no_text: bool) -> None:
 @db_option
 def check_command(db: str) -> None:
     """Verify that the tables agree (matches, clusters, origins, signatures, bands); exit 1 on a problem."""
+    from .check import check
+    from .store import Store
+
     with Store.open(db, read_only=True) as store:
         problems = check(store)
         counts = store.con.execute(
@@ -383,6 +416,8 @@ def check_command(db: str) -> None:
               help="Remove pages not seen for this long: 90d, 12w, 36h.")
 def prune_command(db: str, older_than: str) -> None:
     """Remove pages last seen longer ago than AGE, with their bands, matches and cluster memberships."""
+    from .retention import parse_age, prune
+
     if not os.path.exists(db):
         raise SyndicateError(f"no database at {db}")
     click.echo(prune(db, parse_age(older_than)).line())

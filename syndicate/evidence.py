@@ -87,14 +87,19 @@ _SOURCE_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _ANCHOR_PUBLISHER = re.compile(r"(?:\b(?:at|on|in|by|from)\s+|^sources?\s*:\s*)" + _NAME + r"\s*\.?$", re.IGNORECASE)
-_CREDIT_PATTERNS = [
-    re.compile(_NAME + r"['’]s\s+[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+)*(?:,?\s+(?:and\s+)?[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+)*)*\s+contributed to this (?:report|story|article)"),
-    re.compile(r"\((Reuters|AP|AFP|UPI|CNN|Bloomberg|PTI|IANS|ANI|dpa)\)\s*[-–—:]"),
-    re.compile(r"(?:©|\(c\)|Copyright)\s*(?:\d{4}\s+)?(The Associated Press|Associated Press|Reuters|AFP|Agence France-Presse|Bloomberg|Thomson Reuters)"),
-    re.compile(r"(?:[Tt]his (?:story|article|post) (?:was|is) )?(?:originally|first) (?:published|posted|appeared) (?:by|on|in|at)\s+" + _NAME),
-    re.compile(r"[Tt]his (?:story|article|post) (?:first |originally )?appeared (?:on|in)\s+" + _NAME),
-    re.compile(r"(?m)^\s*(?:Source|Sources|Courtesy of)\s*:\s*" + _NAME + r"\s*\.?\s*$"),
-    re.compile(r"(?:[Cc]ontinue|[Kk]eep) reading (?:at|on)\s+" + _NAME),
+_WIRES = ("Reuters", "AP", "AFP", "UPI", "CNN", "Bloomberg", "PTI", "IANS", "ANI", "dpa")
+# Credit line patterns, each with the words it cannot match without: most texts have none of them,
+# and testing for a word costs a fraction of running a pattern that may start at every capital letter.
+_CREDIT_PATTERNS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
+    (("contributed to this",), re.compile(_NAME + r"['’]s\s+[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+)*(?:,?\s+(?:and\s+)?[A-Z][\w.\-]+(?:\s+[A-Z][\w.\-]+)*)*\s+contributed to this (?:report|story|article)")),
+    (tuple(f"({name})" for name in _WIRES), re.compile(r"\((" + "|".join(_WIRES) + r")\)\s*[-–—:]")),
+    (("©", "(c)", "Copyright"), re.compile(r"(?:©|\(c\)|Copyright)\s*(?:\d{4}\s+)?(The Associated Press|Associated Press|Reuters|AFP|Agence France-Presse|Bloomberg|Thomson Reuters)")),
+    (tuple(f"{when} {verb}" for when in ("originally", "first") for verb in ("published", "posted", "appeared")),
+     re.compile(r"(?:[Tt]his (?:story|article|post) (?:was|is) )?(?:originally|first) "
+                r"(?:published|posted|appeared) (?:by|on|in|at)\s+" + _NAME)),
+    (("appeared",), re.compile(r"[Tt]his (?:story|article|post) (?:first |originally )?appeared (?:on|in)\s+" + _NAME)),
+    (("Source", "Courtesy of"), re.compile(r"(?m)^\s*(?:Source|Sources|Courtesy of)\s*:\s*" + _NAME + r"\s*\.?\s*$")),
+    (("reading at", "reading on"), re.compile(r"(?:[Cc]ontinue|[Kk]eep) reading (?:at|on)\s+" + _NAME)),
 ]
 
 
@@ -138,6 +143,7 @@ def site_of(url_or_domain: str) -> str:
     return ".".join(labels[-2:])
 
 
+@lru_cache(maxsize=65536)
 def _not_a_source(site: str) -> bool:
     return any(site == s or site.endswith("." + s) for s in _NOT_SOURCES)
 
@@ -160,13 +166,13 @@ def source_links(tree: object, page_url: str) -> list[Evidence]:
         site = _site_of_host(host.group(1).lower())
         if not site or same_publisher(site, own) or _not_a_source(site):
             continue
-        target = href if href.startswith("http") else urljoin(page_url, href)
-        if any(anc.tag in _SKIP_ANCESTORS for anc in a.iterancestors() if isinstance(anc.tag, str)):
-            continue
         anchor = " ".join(a.text_content().split())
         before = _text_before(a)
         if not (_SOURCE_ANCHOR.match(anchor) or (_SOURCE_CONTEXT.search(before) and "share" not in before.lower())):
             continue
+        if any(anc.tag in _SKIP_ANCESTORS for anc in a.iterancestors() if isinstance(anc.tag, str)):
+            continue
+        target = href if href.startswith("http") else urljoin(page_url, href)
         if target in seen:
             continue
         seen.add(target)
@@ -201,7 +207,9 @@ def credits(text: str) -> list[Evidence]:
     """Publishers named in credit lines of the article text."""
     found: list[Evidence] = []
     seen: set[str] = set()
-    for pattern in _CREDIT_PATTERNS:
+    for needles, pattern in _CREDIT_PATTERNS:
+        if not any(needle in text for needle in needles):
+            continue
         for m in pattern.finditer(text):
             name = canonical_publisher(m.group(1))
             key = publisher_key(name)

@@ -6,13 +6,14 @@ import html as html_lib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
 import xxhash
 
 from .evidence import Evidence, canonical_elsewhere, credits, source_links
 from .readers import Page, parse_timestamp
-from .text import tokens
+from .text import token_stream, tokens
 
 MIN_ARTICLE_WORDS = 25
 """A page whose extracted body is shorter than this carries no article (stubs, empty bodies)."""
@@ -26,6 +27,7 @@ _HEAD_BYTES = 262_144
 _TAG_RE = re.compile(r"<(meta|link)\b([^>]*)>", re.IGNORECASE)
 _ATTR_RE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _MD_LINK_RE = re.compile(r"\[([^\]\n]*)\]\(([^()\s]*)\)")
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
 _DATE_PARAMS = {"original_date": True, "extensive_search": False, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
 
 
@@ -58,17 +60,27 @@ class Article:
     links: tuple[Link, ...] = ()
     evidence: tuple[Evidence, ...] = ()
 
+    @cached_property
+    def stream(self) -> bytes:
+        """The text's token stream (:func:`syndicate.text.token_stream`), the input of fingerprints and line hashes.
+
+        Computed once, in the worker that extracted the page; it is pickled
+        with the article, so the main process does not tokenise the text again.
+        """
+        return token_stream(self.text)
+
     @property
     def word_count(self) -> int:
         """Words, counting each character of scripts without spaces (Chinese, Japanese, Thai) as one."""
-        return len(tokens(self.text))
+        return len(self.stream.split())
 
     @property
     def has_article(self) -> bool:
         words = self.word_count
         if words < MIN_ARTICLE_WORDS:
             return False
-        return words >= LIST_ARTICLE_WORDS or any(len(tokens(line)) >= MIN_PARAGRAPH_WORDS for line in self.text.split("\n"))
+        return words >= LIST_ARTICLE_WORDS or any(line.count(b" ") + 1 >= MIN_PARAGRAPH_WORDS
+                                                  for line in self.stream.split(b"\n"))
 
 
 class ExtractionError(ValueError):
@@ -99,6 +111,7 @@ def head_urls(html: str | bytes) -> tuple[str | None, str | None]:
 
 
 _MODIFIED_META = {"article:modified_time", "og:updated_time", "dateModified".lower(), "last-modified", "lastmod"}
+_WANTED_META = ("og:url", *_MODIFIED_META)
 _MODIFIED_JSONLD = re.compile(r'"dateModified"\s*:\s*"([^"]{8,40})"')
 
 
@@ -110,6 +123,9 @@ def head_meta(html: str | bytes) -> tuple[str | None, str | None, datetime | Non
     og = canonical = None
     modified = None
     for tag, attrs_text in _TAG_RE.findall(head):
+        lower = attrs_text.lower()
+        if not (any(key in lower for key in _WANTED_META) if tag.lower() == "meta" else "canonical" in lower):
+            continue  # none of the tags wanted; reading every tag's attributes was most of the cost
         attrs = {m[0].lower(): html_lib.unescape(m[1] or m[2] or m[3]) for m in _ATTR_RE.findall(attrs_text)}
         if tag.lower() == "meta":
             key = attrs.get("property", attrs.get("name", attrs.get("itemprop", ""))).lower()
@@ -120,7 +136,7 @@ def head_meta(html: str | bytes) -> tuple[str | None, str | None, datetime | Non
         elif tag.lower() == "link" and canonical is None:
             if "canonical" in attrs.get("rel", "").lower().split() and attrs.get("href"):
                 canonical = attrs["href"].strip()
-    if modified is None:
+    if modified is None and '"dateModified"' in head:
         m = _MODIFIED_JSONLD.search(head)
         if m:
             modified = _published(m.group(1))
@@ -141,7 +157,7 @@ def _looks_binary(data: str | bytes) -> bool:
         return False
     if b"\x00" in sample:
         return True
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    control = len(sample.translate(None, _NOT_CONTROL))  # what is left once all but control bytes are deleted
     return control / len(sample) > 0.1
 
 

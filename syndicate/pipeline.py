@@ -11,6 +11,7 @@ after a crash finishes the job.
 from __future__ import annotations
 
 import multiprocessing
+from multiprocessing.pool import AsyncResult
 import os
 import threading
 import time
@@ -36,7 +37,7 @@ from .origin import refresh as refresh_origins
 from .readers import InputProgress, Item, Page, ReadError, read_paths
 from .settings import Settings
 from .store import Store
-from .worker import DEFAULT_PAGE_TIMEOUT, Processed, process_page
+from .worker import DEFAULT_PAGE_TIMEOUT, Processed, process_page, ready
 
 STATUS_OK = "ok"
 STATUS_WITH_ERRORS = "completed_with_errors"
@@ -90,8 +91,54 @@ HANDOFF_PAGES = 32
 """Pages read and handed to the workers at a time; a batch is stored once all of its slices are back."""
 
 
-def _results(parts: list[Callable[[], list[Processed | ReadError]]]) -> list[Processed | ReadError]:
-    return [r for get in parts for r in get()]
+@dataclass
+class Unmatched:
+    """The pages this scan stored and has not matched yet, as the worker stage left them.
+
+    Their shingle sets and lines, so that matching them does not read their
+    texts back from the database and tokenise them again.
+    """
+
+    shingles: dict[int, np.ndarray] = field(default_factory=dict)
+    lines: dict[int, PageLines] = field(default_factory=dict)
+
+    def add(self, doc_id: int, shingles: np.ndarray, lines: PageLines) -> None:
+        self.shingles[doc_id] = shingles
+        self.lines[doc_id] = lines
+
+    def clear(self) -> None:
+        self.shingles.clear()
+        self.lines.clear()
+
+
+class _Inline:
+    """Pages for the worker stage in this process (one worker), with the interface of the pool's AsyncResult.
+
+    The pages are processed when their results are asked for, so a batch is
+    extracted, then stored, one at a time, as with a single worker process.
+    """
+
+    def __init__(self, work: Callable[[Page], Processed | ReadError], pages: list[Page]) -> None:
+        self.work, self.pages = work, pages
+
+    def ready(self) -> bool:
+        return False  # nothing is processed before get()
+
+    def get(self) -> list[Processed | ReadError]:
+        return [self.work(p) for p in self.pages]
+
+
+def _next_results(in_flight: deque[list[AsyncResult | _Inline]]) -> list[Processed | ReadError]:
+    """The oldest batch's results, waiting for them, with those of later batches already back.
+
+    Batches that are back together are stored in one transaction: the tail of
+    a scan (the last batches come back at about the same time) then pays for
+    one transaction, not one per batch.
+    """
+    results = [r for part in in_flight.popleft() for r in part.get()]
+    while in_flight and all(part.ready() for part in in_flight[0]):
+        results += [r for part in in_flight.popleft() for r in part.get()]
+    return results
 
 
 def _batched(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -103,30 +150,37 @@ def _batched(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 class _Runner:
     """Maps the worker stage over pages: inline for one worker, else a process pool.
 
-    The pool starts on entry, so the workers import trafilatura while this
-    process opens the database.
+    The pool starts on entry, so the workers import trafilatura (``ready``)
+    while this process opens the database.
     """
 
     def __init__(self, workers: int, fast: bool, page_timeout: float | None) -> None:
         self.work = partial(process_page, fast=fast, timeout=page_timeout)
         self.workers = workers
         self.pool = None
+        self.closed = False
 
     def __enter__(self) -> "_Runner":
         if self.workers > 1:
-            self.pool = multiprocessing.get_context("forkserver").Pool(self.workers)
+            self.pool = multiprocessing.get_context("forkserver").Pool(self.workers, initializer=ready)
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
         if self.pool is not None:
-            self.pool.terminate()
+            if exc_type is not None or not self.closed:
+                self.pool.terminate()
             self.pool.join()
 
-    def submit(self, pages: list[Page]) -> Callable[[], list[Processed | ReadError]]:
+    def close(self) -> None:
+        """No more pages: the workers exit once they finish theirs, while this process stores and matches."""
+        if self.pool is not None:
+            self.pool.close()
+        self.closed = True
+
+    def submit(self, pages: list[Page]) -> AsyncResult | _Inline:
         if self.pool is None or not pages:
-            return lambda: [self.work(p) for p in pages]
-        pending = self.pool.map_async(self.work, pages, chunksize=max(1, min(8, len(pages) // 8 or 1)))
-        return pending.get
+            return _Inline(self.work, pages)
+        return self.pool.map_async(self.work, pages, chunksize=max(1, min(8, len(pages) // 8 or 1)))
 
 
 def scan(
@@ -165,9 +219,9 @@ def scan(
                 warming.join()
 
         try:
-            in_flight: deque[list[Callable[[], list]]] = deque()
+            in_flight: deque[list[AsyncResult | _Inline]] = deque()
             unmatched = 0
-            known: dict[int, np.ndarray] = {}  # shingle sets of stored, not yet matched pages
+            known = Unmatched()
             slices = _batched(items, min(HANDOFF_PAGES, batch_size))
             while True:
                 # each slice goes to the workers as soon as it is read, so they start on the first page early
@@ -181,15 +235,16 @@ def scan(
                     break
                 in_flight.append(parts)
                 if len(in_flight) > 1:
-                    results = _results(in_flight.popleft())
+                    results = _next_results(in_flight)
                     loaded()
                     unmatched += _store_batch(store, results, summary, known)
                     if unmatched >= match_every:
                         match_pending(store, summary, known)
                         unmatched = 0
                     _report(summary, position, on_batch)
+            runner.close()
             while in_flight:
-                results = _results(in_flight.popleft())
+                results = _next_results(in_flight)
                 loaded()
                 unmatched += _store_batch(store, results, summary, known)
                 _report(summary, position, on_batch)
@@ -291,17 +346,19 @@ def _record_errors(store: Store, errors: list[ReadError], summary: ScanSummary) 
         store.add_errors(summary.run_id, errors)
 
 
-def _store_batch(
-    store: Store, results: list[Processed | ReadError], summary: ScanSummary, known: dict[int, np.ndarray]
-) -> int:
+def _store_batch(store: Store, results: list[Processed | ReadError], summary: ScanSummary, known: Unmatched) -> int:
     """Store one batch of processed pages in one transaction; returns how many await matching.
 
-    The workers' shingle sets go to ``known`` for verification at match time.
+    The articles' shingle sets and lines go to ``known`` for matching.
     """
     with store.transaction():
         rows = _write_pages(store, [r for r in results if isinstance(r, Processed)], summary)
-        known.update((doc_id, fp.shingles) for doc_id, _, fp, _ in rows if fp is not None)
-        articles = [PageLines.of(site_of(art.domain), art.text) for _, art, fp, _ in rows if fp is not None]
+        articles = []
+        for doc_id, art, fp, _ in rows:
+            if fp is not None:
+                lines = PageLines.of(site_of(art.domain), art.text, art.stream)
+                known.add(doc_id, fp.shingles, lines)
+                articles.append(lines)
         store.count_site_lines(articles)
         summary.articles += len(articles)
         _record_errors(store, [r for r in results if isinstance(r, ReadError)], summary)
@@ -325,9 +382,7 @@ class Matching:
 LOCAL = Matching()
 
 
-def match_pending(
-    store: Store, summary: ScanSummary, known: dict[int, np.ndarray] | None = None, matching: Matching = LOCAL
-) -> None:
+def match_pending(store: Store, summary: ScanSummary, known: Unmatched | None = None, matching: Matching = LOCAL) -> None:
     """Match, cluster and attribute every stored page not matched yet, in one transaction.
 
     Pages are stored batch by batch but matched a few thousand at a time: the
@@ -339,7 +394,8 @@ def match_pending(
         pending = store.pending()
         if not pending:
             return
-        touched = _match(store, [d for d, is_article in pending.items() if is_article], summary, known or {}, matching)
+        touched = _match(store, [d for d, is_article in pending.items() if is_article], summary, known or Unmatched(),
+                         matching)
         affected, assignment = recluster(store.con, sorted(set(pending) | set(touched)), matching.components)
         old_clusters = store.cluster_ids(affected)
         store.replace_clusters(affected, assignment)
@@ -389,16 +445,15 @@ def _write_pages(store: Store, processed: list[Processed], summary: ScanSummary)
     return rows
 
 
-def _match(
-    store: Store, new_ids: list[int], summary: ScanSummary, known: dict[int, np.ndarray], matching: Matching
-) -> list[int]:
+def _match(store: Store, new_ids: list[int], summary: ScanSummary, known: Unmatched, matching: Matching) -> list[int]:
     """Find and verify the matches of the given pages; returns the documents whose matches went away.
 
     New pages can turn lines of their site into template lines, so the site's
     earlier same-site matches are verified again and dropped when they rested
     on template text.
     """
-    new_pages = store.page_lines(new_ids)
+    new_pages = {d: known.lines[d] for d in new_ids if d in known.lines}
+    new_pages.update(store.page_lines([d for d in new_ids if d not in new_pages]))  # stored by a scan that died
     index = store.band_lookup() if matching.band_index else None
     pairs, capped = matching.candidates(store.con, new_ids, index)
     summary.capped_buckets += capped
@@ -406,10 +461,10 @@ def _match(
     pages = dict(new_pages)
     pages.update(store.page_lines([d for pair in pairs + recheck for d in pair if d not in pages]))
     template = store.template_pages(list(pages.values()))
-    matches = matching.verify(pairs, pages, template, store.settings, known)
+    matches = matching.verify(pairs, pages, template, store.settings, known.shingles)
     store.write_matches([m.as_row() for m in matches])
     summary.new_matches += len(matches)
-    kept = {(m.doc_a, m.doc_b) for m in matching.verify(recheck, pages, template, store.settings, known)}
+    kept = {(m.doc_a, m.doc_b) for m in matching.verify(recheck, pages, template, store.settings, known.shingles)}
     dropped = [pair for pair in recheck if pair not in kept]
     store.delete_matches(dropped)
     return [d for pair in dropped for d in pair]

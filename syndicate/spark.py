@@ -25,15 +25,13 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Iterator, Sequence
 
-import numpy as np
-
 from .errors import InputError
 from .extract import content_hash
 from .fingerprint import fingerprint_streams
 from .lock import WriteLock
 from .match import CANDIDATES_SQL, CAPPED_SQL, verify
 from .pipeline import (
-    HANDOFF_PAGES, Matching, ScanSummary, _record_errors, _store_batch, match_pending, oversized, recorded_run, unstored,
+    HANDOFF_PAGES, Matching, ScanSummary, Unmatched, _record_errors, _store_batch, match_pending, oversized, recorded_run, unstored,
 )
 from .readers import (
     HTML_SUFFIXES, JSONL_SUFFIXES, WARC_SUFFIXES, Item, Page, ReadError, has_suffix, input_files, read_path,
@@ -265,7 +263,7 @@ def scan_spark(
             lambda part: _second_pass(part, wanted, fp_settings, fast, page_timeout)
         ).sortBy(lambda row: (row[0], row[1])).toLocalIterator())
         pending = next(results, None)
-        known: dict[int, np.ndarray] = {}
+        known = Unmatched()
         unmatched = 0
         workdir = Path(tempfile.mkdtemp(prefix="syndicate-spark-"))
         on_spark = SparkMatching(spark, workdir)

@@ -36,7 +36,6 @@ from .schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION, TABLES, VIEWS
 from .settings import Settings
 from .sqlutil import copy_to, ids, registered
 
-DEFAULT_DB = "syndicate.duckdb"
 # Below this many band rows (about 225k stored pages) a join on the table is as fast as
 # the band index (measured: 0.3-0.4 s against 0.5-0.7 s for 10k new pages and 100k
 # stored), so none is built; SYNDICATE_BAND_INDEX_MIN_ROWS overrides it.

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Iterator
 
 from .extract import Article, ExtractionError, extract
 from .readers import Page, ReadError
-from .text import token_stream
 
 if TYPE_CHECKING:
     from .fingerprint import Fingerprint
@@ -68,6 +67,16 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def ready() -> None:
+    """Load trafilatura in a new worker process, before its first page arrives.
+
+    A pool initializer: the workers import it while the main process opens
+    the database, instead of after the first pages are handed out.
+    """
+    import trafilatura  # noqa: F401
+    import trafilatura.utils  # noqa: F401
+
+
 def process_page(page: Page, fast: bool = False, timeout: float | None = DEFAULT_PAGE_TIMEOUT) -> Processed | ReadError:
     """Extract one page and tokenise its article (runs in a worker process).
 
@@ -77,7 +86,7 @@ def process_page(page: Page, fast: bool = False, timeout: float | None = DEFAULT
     try:
         with time_limit(timeout):
             article = extract(page, fast=fast)
-            return Processed(article, token_stream(article.text) if article.has_article else None)
+            return Processed(article, article.stream if article.has_article else None)
     except ExtractionError as exc:
         return ReadError(page.source, page.record, str(exc), kind="extract")
     except PageTimeout:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import duckdb
+from hypothesis import given, strategies as st
 
 from conftest import write_jsonl
 from syndicate import scan
 from syndicate.boilerplate import PageLines, line_hash, without_template
 from syndicate.evidence import site_of
+from syndicate.text import token_stream
 
 ARTICLE = ["First paragraph of the story that was copied.", "Second paragraph with more of the story."]
 CHROME = ["Sign up for our newsletter today!", "DON'T MISS: another story"]
@@ -23,6 +25,13 @@ def counts(site: str, *pages: list[str]) -> dict:
 
 def test_line_hash_ignores_case_spacing_and_punctuation():
     assert line_hash("DON'T  miss: this!") == line_hash("don t miss this")
+
+
+@given(lines=st.lists(st.text(alphabet="aB é漢.,' \t—", max_size=12), max_size=8))
+def test_line_hashes_from_the_token_stream_equal_hashing_each_line(lines):
+    """With the stream the workers computed, no line is tokenised again; blank lines fall back to hashing each line."""
+    text = "\n".join(lines)
+    assert PageLines.of("s.com", text, token_stream(text)) == PageLines.of("s.com", text)
 
 
 def test_cross_site_chrome_absent_from_the_other_page_is_set_aside():

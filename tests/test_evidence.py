@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings as hsettings, strategies as st
 
 from conftest import SAMPLE_CORPUS
-from syndicate.evidence import CANONICAL, CREDIT, LINK, canonical_elsewhere, credits, site_of
+from syndicate.evidence import _CREDIT_PATTERNS, CANONICAL, CREDIT, LINK, canonical_elsewhere, credits, site_of
 from syndicate.extract import extract
 from syndicate.readers import read_paths
 
@@ -61,6 +62,15 @@ def test_pages_without_syndication_have_no_link_evidence():
 )
 def test_credit_lines(text, publisher):
     assert [e.publisher for e in credits(text)] == [publisher]
+
+
+@pytest.mark.parametrize("needles,pattern", _CREDIT_PATTERNS, ids=lambda v: v[0] if isinstance(v, tuple) else "")
+@hsettings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_a_credit_pattern_is_skipped_only_where_it_cannot_match(needles, pattern, data):
+    """credits() runs a pattern only on texts holding one of its words: every text the pattern matches has one."""
+    text = data.draw(st.from_regex(pattern))
+    assert pattern.search(text) and any(needle in text for needle in needles)
 
 
 def test_ordinary_text_credits_nobody():

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections import Counter
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given, strategies as st
 
 from conftest import PAGES, load_truth, page_html
-from syndicate.extract import ExtractionError, domain_of, extract, head_urls, page_url
+from syndicate.extract import (
+    LIST_ARTICLE_WORDS, MIN_ARTICLE_WORDS, MIN_PARAGRAPH_WORDS, Article, ExtractionError, domain_of, extract, head_urls,
+    page_url,
+)
 from syndicate.readers import Page, read_paths
+from syndicate.text import tokens
 
 TRUTH = load_truth()
 CNN = "ef4e67b66d63b5facef55c06a94d85f2ae01a0a1a4a3a1bcfe2499c8c8a7dacf"
@@ -103,3 +109,25 @@ def test_word_count_counts_characters_of_scripts_without_spaces():
     japanese = [k for k in TRUTH if "lhpat-tm" in TRUTH[k]["url"]][0]
     article = extract(page(japanese))
     assert article.has_article and article.word_count > 300  # whitespace split would find ~20
+
+
+# Lines of words in several scripts, with punctuation, ligatures and blank lines.
+WORD = st.text(alphabet="abcÉéﬁ漢字タ\u0e01.,'-— ", min_size=1, max_size=6)
+TEXT = st.lists(st.lists(WORD, max_size=30).map(" ".join), max_size=8).map("\n".join)
+
+
+@given(text=TEXT)
+def test_counts_read_from_the_token_stream_equal_counting_tokens(text):
+    """word_count and has_article read the article's token stream (tokenised once, in the worker)."""
+    article = Article(url="u", domain="", content_hash="h", source="s", record="", text=text)
+    words = len(tokens(text))
+    paragraph = any(len(tokens(line)) >= MIN_PARAGRAPH_WORDS for line in text.split("\n"))
+    assert article.word_count == words
+    assert article.has_article == (words >= MIN_ARTICLE_WORDS and (words >= LIST_ARTICLE_WORDS or paragraph))
+
+
+def test_the_token_stream_travels_with_the_article():
+    article = extract(page(next(iter(TRUTH))))
+    assert article.has_article
+    copy = pickle.loads(pickle.dumps(article))  # as the worker hands it to the main process
+    assert copy.__dict__["stream"] == article.stream and copy == article
