@@ -204,7 +204,7 @@ def main() -> int:
     parser.add_argument("--truth", type=Path, default=SHARED / "ground-truth.json",
                         help="JSON of {id: {articleBody}} for part (a)")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--stored", default="100000,1000000,10000000")
     parser.add_argument("--new", type=int, default=10_000)
     parser.add_argument("--parts", default="a,b,c,d")
