@@ -99,6 +99,15 @@ def test_kill_9_then_rerun_equals_an_uninterrupted_scan(crawl, reference, tmp_pa
     assert Path(str(db) + ".bands", "manifest.json").exists() == band_index
 
 
+def test_a_pool_of_workers_stores_what_one_worker_stores(crawl, reference, tmp_path):
+    """Batches that come back together are stored in one transaction; the tables are the same."""
+    db = tmp_path / "pool.duckdb"
+    stored = []
+    summary = scan([crawl], db, workers=2, batch_size=4, on_batch=lambda s: stored.append(s.pages_read))
+    assert summary.pages_read == len(crawl.read_text().splitlines()) and stored[-1] == summary.pages_read
+    assert tables(db) == reference
+
+
 def test_second_scan_is_refused_at_once_and_the_first_finishes(crawl, reference, tmp_path):
     db = tmp_path / "s.duckdb"
     first = start_scan(crawl, db)
