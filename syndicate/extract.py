@@ -208,10 +208,8 @@ def extract(page: Page, fast: bool = False) -> Article:
     if _looks_binary(page.html):
         raise ExtractionError("binary content, not HTML")
 
-    from trafilatura.utils import load_html
-
     try:
-        tree = load_html(page.html)
+        tree = parse_html(page.html)
         if tree is None:
             raise ExtractionError("not parseable as HTML")
         links_to_source = source_links(tree, url)
@@ -236,6 +234,66 @@ def extract(page: Page, fast: bool = False) -> Article:
         evidence=tuple(evidence + credits(text)),
         **base,
     )
+
+
+# Control characters trafilatura removes before parsing (its INVALID_XML_CHARS below U+0080);
+# deleting every other byte leaves only these.
+_INVALID_XML_BYTES = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
+_ALL_BUT_INVALID = bytes(b for b in range(256) if b not in _INVALID_XML_BYTES)
+
+
+def parse_html(html: str | bytes) -> object | None:
+    """The tree trafilatura's ``load_html`` builds, in about half its time for UTF-8 pages.
+
+    load_html decodes a page and hands lxml a Python string, which lxml
+    converts back before parsing (1.8 ms a page, against 0.9 ms for the bytes
+    on the real benchmark pages). Bytes that load_html would decode as UTF-8
+    and leave unrepaired go to the same lxml parser as they are; everything
+    else goes through load_html. The trees are the same (tested on real pages
+    and generated ones).
+    """
+    from lxml.html import fromstring
+    from trafilatura.utils import HTML_PARSER, is_dubious_html, load_html
+
+    prefix = _unrepaired_utf8_prefix(html)
+    if prefix is not None:
+        try:
+            tree = fromstring(html, parser=HTML_PARSER)
+        except Exception:  # lxml raises many kinds on hostile input; load_html has its own fallbacks
+            tree = None
+        if tree is not None and len(tree) >= 1 and not (is_dubious_html(prefix[:50].lower()) and len(tree) < 2):
+            return tree
+    return load_html(html)
+
+
+def _unrepaired_utf8_prefix(html: str | bytes) -> str | None:
+    """The first 4,096 characters of a page that load_html would parse as its UTF-8 text unchanged, else None.
+
+    Unchanged: not compressed, no byte-order mark, valid UTF-8, no control
+    characters to remove, no doctype or self-closing ``<html/>`` to repair.
+    """
+    from trafilatura.utils import DOCTYPE_TAG, handle_compressed_file
+
+    if not isinstance(html, bytes) or html.startswith(b"\xef\xbb\xbf") or handle_compressed_file(html) is not html:
+        return None
+    if html.translate(None, _ALL_BUT_INVALID) or b"\xef\xbf\xbe" in html or b"\xef\xbf\xbf" in html:
+        return None
+    if not html.isascii():
+        try:
+            html.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    prefix = html[:16384].decode("utf-8", "ignore")[:4096]  # 4 bytes a character at most
+    start = prefix.lstrip()
+    if not start or start != prefix.lstrip(" \t\n\r\x0b\x0c"):
+        return None  # lxml tells a document from a fragment by its start, and skips Unicode spaces only in a string
+    if "doctype" in prefix[:50].lower():
+        first, newline, _ = html.partition(b"\n")
+        if not newline or DOCTYPE_TAG.match(first.decode("utf-8")):
+            return None
+    if any("<html" in line and line.endswith("/>") for line in prefix.splitlines()[:4]):
+        return None
+    return prefix
 
 
 SURE_WORDS = 150

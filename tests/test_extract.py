@@ -8,12 +8,14 @@ from collections import Counter
 from datetime import datetime, timezone
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings as hsettings, strategies as st
+from lxml import etree
+from trafilatura.utils import load_html
 
-from conftest import PAGES, load_truth, page_html
+from conftest import PAGES, SAMPLE_CORPUS, load_truth, page_html
 from syndicate.extract import (
-    LIST_ARTICLE_WORDS, MIN_ARTICLE_WORDS, MIN_PARAGRAPH_WORDS, Article, ExtractionError, domain_of, extract, head_urls,
-    page_url,
+    LIST_ARTICLE_WORDS, MIN_ARTICLE_WORDS, MIN_PARAGRAPH_WORDS, Article, ExtractionError, _unrepaired_utf8_prefix,
+    domain_of, extract, head_urls, page_url, parse_html,
 )
 from syndicate.readers import Page, read_paths
 from syndicate.text import tokens
@@ -131,3 +133,32 @@ def test_the_token_stream_travels_with_the_article():
     assert article.has_article
     copy = pickle.loads(pickle.dumps(article))  # as the worker hands it to the main process
     assert copy.__dict__["stream"] == article.stream and copy == article
+
+
+def same_tree(html: bytes) -> bool:
+    ours, theirs = parse_html(html), load_html(html)
+    if ours is None or theirs is None:
+        return ours is theirs
+    return etree.tostring(ours.getroottree()) == etree.tostring(theirs.getroottree())
+
+
+def test_parsing_the_bytes_gives_trafilaturas_tree_on_real_pages():
+    pages = [page_html(key) for key in TRUTH] + [p.read_bytes() for p in sorted(SAMPLE_CORPUS.rglob("*.html"))]
+    assert sum(_unrepaired_utf8_prefix(html) is not None for html in pages) == len(pages)  # the fast path, every one
+    assert all(same_tree(html) for html in pages)
+
+
+# Page starts and bodies with what load_html decodes, repairs or rejects: doctypes it rewrites, a
+# self-closing <html/>, control characters, U+FFFE, a byte-order mark, Unicode spaces, bytes that are not UTF-8.
+START = st.sampled_from(["", "<!DOCTYPE html>\n", "<!doctype html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\">\n",
+                         "<!DOCTYPE html/>", "\ufeff", "\u00a0\u2003", "  \n", "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"])
+HTML = st.sampled_from(["<html>", "<html lang=\"x\"/>", "<HTML>", "", "<p>", "<body>"])
+BODY = st.lists(st.sampled_from(["<p>Text é 漢</p>", "<div>x\x07y</div>", "\ufffe", "\u2028", "<br/>", "\n", "</html>",
+                                 "<script>1<2</script>", "plain words", "<p>unclosed", "&amp; &#xfffe;"]), max_size=6)
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(start=START, html=HTML, body=BODY, tail=st.binary(max_size=4))
+def test_parsing_the_bytes_gives_trafilaturas_tree_on_generated_pages(start, html, body, tail):
+    page = (start + html + "".join(body)).encode("utf-8") + tail  # the tail may make it invalid UTF-8
+    assert same_tree(page)
