@@ -9,7 +9,9 @@ import xxhash
 from datasketch import MinHash, MinHashLSH
 from hypothesis import given, settings as hsettings, strategies as st
 
-from syndicate.fingerprint import band_hashes, fingerprint, fingerprint_many, minhash, overlap, shingle_hashes
+from syndicate.fingerprint import (
+    _sorted_u32, band_hashes, fingerprint, fingerprint_many, minhash, overlap, shingle_hashes,
+)
 from syndicate.xxh3 import xxh3_64
 from syndicate.settings import Settings, lsh_params
 from syndicate.text import tokens
@@ -221,3 +223,10 @@ def test_fingerprints_are_bit_identical_to_datasketch_and_xxhash_references():
 @hsettings(max_examples=100, deadline=None)
 def test_shingles_equal_reference_for_any_text(text):
     assert shingle_hashes(text).tolist() == sorted(set(reference_shingles(text)))
+
+
+@given(st.lists(st.integers(0, 2**32 - 1), max_size=600))
+@hsettings(max_examples=200, deadline=None)
+def test_radix_sort_sorts_like_numpy(values):
+    data = np.array(values, dtype=np.uint32)
+    assert _sorted_u32(data.copy(), np.empty(len(data), np.uint32)).tolist() == np.sort(data).tolist()
