@@ -11,7 +11,6 @@ after a crash finishes the job.
 from __future__ import annotations
 
 import multiprocessing
-from multiprocessing.pool import AsyncResult
 import os
 import threading
 import time
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
 from itertools import islice
+from multiprocessing.pool import AsyncResult
 from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
