@@ -278,18 +278,17 @@ def _unrepaired_utf8_prefix(html: str | bytes) -> str | None:
         return None
     if html.translate(None, _ALL_BUT_INVALID) or b"\xef\xbf\xbe" in html or b"\xef\xbf\xbf" in html:
         return None
-    if not html.isascii():
-        try:
-            html.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-    prefix = html[:16384].decode("utf-8", "ignore")[:4096]  # 4 bytes a character at most
+    try:
+        text = html.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    prefix = text[:4096]
     start = prefix.lstrip()
     if not start or start != prefix.lstrip(" \t\n\r\x0b\x0c"):
         return None  # lxml tells a document from a fragment by its start, and skips Unicode spaces only in a string
     if "doctype" in prefix[:50].lower():
-        first, newline, _ = html.partition(b"\n")
-        if not newline or DOCTYPE_TAG.match(first.decode("utf-8")):
+        first, newline, _ = text.partition("\n")
+        if not newline or DOCTYPE_TAG.match(first):
             return None
     if any("<html" in line and line.endswith("/>") for line in prefix.splitlines()[:4]):
         return None
