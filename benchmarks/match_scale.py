@@ -11,7 +11,7 @@ of stored documents. On a freshly opened database whose files are in the OS
 page cache, as a nightly run finds them on the machine that ran the last one
 (``--cold`` empties the cache instead: Linux, root), it times syndicate's
 candidate lookup through the band index
-(``syndicate.match.candidate_pairs``) and the verification that follows it
+(``syndicate.match.candidates.candidate_pairs``) and the verification that follows it
 (texts read from ``documents``, exact shingle overlap), and, side by side,
 the same candidates from a join on the table; it checks both give the same
 pairs and that every planted copy is found and confirmed. Figures for each N,
@@ -32,12 +32,12 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from syndicate import bandindex
-from syndicate.fingerprint import PARAGRAPH_BAND, warm_up
-from syndicate.match import candidate_pairs, verify
+from syndicate.store import bandindex
+from syndicate.fingerprint.minhash import PARAGRAPH_BAND, warm_up
+from syndicate.match.candidates import candidate_pairs, verify
 from syndicate.settings import Settings
-from syndicate.sqlutil import registered
-from syndicate.store import Store
+from syndicate.store.sqlutil import registered
+from syndicate.store.database import Store
 
 LSH_ROWS = 2 * Settings().bands  # whole text + opening passage
 PARAGRAPHS = 15

@@ -40,8 +40,8 @@ def _same_calls(path: str) -> int:
     """
     from trafilatura.utils import load_html
 
-    from syndicate.extract import _body
-    from syndicate.readers import read_html_file
+    from syndicate.extract.article import _body
+    from syndicate.read.files import read_html_file
 
     page = next(read_html_file(Path(path)))
     doc = _body(load_html(page.html), page.url or "", fast=False)

@@ -37,7 +37,7 @@ def main() -> int:
         print(f"no pages at {args.pages}; pass --pages FOLDER", file=sys.stderr)
         return 2
     from syndicate import scan
-    from syndicate.spark import scan_spark, spark_session
+    from syndicate.engines.spark import scan_spark, spark_session
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()

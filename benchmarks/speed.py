@@ -54,7 +54,7 @@ def part_a(truth: Path, repeat: int) -> None:
     import numpy as np
     from datasketch import MinHash
 
-    from syndicate.fingerprint import fingerprint_streams, warm_up
+    from syndicate.fingerprint.minhash import fingerprint_streams, warm_up
     from syndicate.settings import Settings
     from syndicate.text import token_stream, tokens
 
@@ -120,7 +120,7 @@ def _bit_identical(texts: list[str], settings) -> int:
     import numpy as np
     from datasketch import MinHash
 
-    from syndicate.fingerprint import fingerprint_many
+    from syndicate.fingerprint.minhash import fingerprint_many
 
     same = 0
     for text, fp in zip(texts, fingerprint_many(texts, settings)):

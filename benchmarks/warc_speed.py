@@ -7,7 +7,7 @@ real pages: each page answered by a 200 ``text/html`` response (every third
 one gzip content-encoded, every fifth one chunked), each with its request
 record, plus a warcinfo, metadata and revisit record; the pages are repeated
 under new URLs until there are ``--records`` HTML responses. Then, in this
-process run, interleaved, it reads the file with ``syndicate.warc.read_warc``
+process run, interleaved, it reads the file with ``syndicate.read.warc.read_warc``
 and with warcio's ``ArchiveIterator`` doing the same work: keep the 2xx HTML
 responses, undo transfer and content encodings, decode the body with the
 HTTP charset, take the URL and WARC-Date. It checks both give the same pages,
@@ -62,8 +62,8 @@ def build_warc(pages: Path, records: int, out: Path) -> tuple[int, int]:
 
 
 def syndicate_pages(path: Path, digest=None) -> list:
-    from syndicate.readers import Page
-    from syndicate.warc import read_warc
+    from syndicate.read.page import Page
+    from syndicate.read.warc import read_warc
 
     out = []
     for item in read_warc(path):
@@ -75,8 +75,8 @@ def syndicate_pages(path: Path, digest=None) -> list:
 def warcio_pages(path: Path, digest=None) -> list:
     from warcio.archiveiterator import ArchiveIterator
 
-    from syndicate.readers import Page, parse_timestamp
-    from syndicate.warc import _charset
+    from syndicate.read.page import Page, parse_timestamp
+    from syndicate.read.warc import _charset
 
     out = []
     with open(path, "rb") as f:

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any, Sequence
 import click
 
 from . import __version__
-from .display import printable
+from .views.display import printable
 from .errors import NotFoundError, SyndicateError
 
 if TYPE_CHECKING:
-    from .pipeline import ScanSummary
+    from .engines.local import ScanSummary
     from .settings import Settings
 
 # Each command imports the stages it runs when it runs: the worker processes a
@@ -101,8 +101,8 @@ def scan_command(
     inputs could not be read (see the errors table); 75 another process is
     writing to the database; 2 a usage or database error; 1 the scan failed.
     """
-    from .pipeline import STATUS_WITH_ERRORS, scan
-    from .store import Store
+    from .engines.local import STATUS_WITH_ERRORS, scan
+    from .store.database import Store
 
     signal.signal(signal.SIGTERM, _terminate)  # a clean stop: the run is marked failed, the lock released
     overrides = {
@@ -115,7 +115,7 @@ def scan_command(
     limits = dict(max_page_bytes=int(max_page_mb * 2**20), page_timeout=page_timeout or None, fast=mode == "fast")
     if engine == "spark":
         try:
-            from .spark import scan_spark
+            from .engines.spark import scan_spark
         except ImportError as exc:
             raise SyndicateError(f"--engine spark needs pyspark ({exc}); pip install 'syndicate[spark]'") from None
         summary = scan_spark(paths, db, settings=settings, master=master, batch_size=batch_size, **limits)
@@ -184,7 +184,7 @@ def _duration(seconds: float) -> str:
 def _requested_settings(db: str, overrides: dict[str, Any]) -> Settings | None:
     """Settings with the user's overrides applied to the stored (or default) ones."""
     from .settings import Settings
-    from .store import Store
+    from .store.database import Store
 
     if not overrides:
         return None
@@ -217,9 +217,9 @@ def sql_command(query: str, db: str, fmt: str, write: bool) -> None:
     """
     import duckdb
 
-    from .bandindex import BandIndex
-    from .lock import WriteLock
-    from .store import Store
+    from .store.bandindex import BandIndex
+    from .store.lock import WriteLock
+    from .store.database import Store
 
     if write and not os.path.exists(db):
         raise SyndicateError(f"no database at {db}; run 'syndicate scan PATH --db {db}' first")
@@ -249,8 +249,8 @@ def sql_command(query: str, db: str, fmt: str, write: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def copies_command(url: str, db: str, fmt: str) -> None:
     """List the pages that carry the same article as URL, with similarity."""
-    from .query import copies, origin_of
-    from .store import Store
+    from .views.query import copies, origin_of
+    from .store.database import Store
 
     with Store.open(db, read_only=True) as store:
         found = copies(store, url)
@@ -274,8 +274,8 @@ def copies_command(url: str, db: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def origin_command(url: str, db: str, fmt: str) -> None:
     """Print where the article on the page at URL came from, with the evidence."""
-    from .query import origin_of
-    from .store import Store
+    from .views.query import origin_of
+    from .store.database import Store
 
     with Store.open(db, read_only=True) as store:
         report = origin_of(store, url)
@@ -300,8 +300,8 @@ def origin_command(url: str, db: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def top_command(db: str, limit: int, fmt: str) -> None:
     """Domains most often the origin of copied articles, and domains that repost most."""
-    from .query import top
-    from .store import Store
+    from .views.query import top
+    from .store.database import Store
 
     with Store.open(db, read_only=True) as store:
         origins, reposters = top(store, limit)
@@ -319,7 +319,7 @@ def top_command(db: str, limit: int, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def runs_command(db: str, limit: int, fmt: str) -> None:
     """The last scans: when, how long, what they read and found, and how they ended."""
-    from .store import Store
+    from .store.database import Store
 
     columns = ["run_id", "started_at", "status", "seconds", "pages_read", "pages_new", "pages_changed",
                "pages_skipped", "pages_failed", "new_matches", "clusters"]
@@ -337,8 +337,8 @@ def runs_command(db: str, limit: int, fmt: str) -> None:
               help="Also write the two articles side by side, shared passages marked, as an HTML file.")
 def diff_command(url_a: str, url_b: str, db: str, html_out: str | None) -> None:
     """Show two stored articles with the passages they share marked, and their similarity and containment."""
-    from .diff import diff_articles, render_html, render_terminal
-    from .store import Store
+    from .views.diff import diff_articles, render_html, render_terminal
+    from .store.database import Store
 
     with Store.open(db, read_only=True) as store:
         pages = []
@@ -365,9 +365,9 @@ def diff_command(url_a: str, url_b: str, db: str, html_out: str | None) -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="FILE", help="The HTML file to write.")
 def report_command(db: str, since: str | None, out: str) -> None:
     """Write one offline HTML file: totals per run, top domains, repost lag, who copies whom, largest clusters."""
-    from .report import report
-    from .retention import parse_age
-    from .store import Store
+    from .views.report import report
+    from .store.retention import parse_age
+    from .store.database import Store
 
     with Store.open(db, read_only=True) as store:
         page = report(store, parse_age(since) if since else None)
@@ -382,8 +382,8 @@ def report_command(db: str, since: str | None, out: str) -> None:
 @click.option("--no-text", is_flag=True, help="Leave the article texts out (documents and corpus).")
 def export_command(db: str, fmt: str, out: str, no_text: bool) -> None:
     """Write documents, matches, clusters, origins, syndication and a deduplicated corpus as files."""
-    from .export import export
-    from .store import Store
+    from .views.export import export
+    from .store.database import Store
 
     with Store.open(db, read_only=True) as store:
         for path, rows in export(store, out, fmt, with_text=not no_text):
@@ -394,8 +394,8 @@ def export_command(db: str, fmt: str, out: str, no_text: bool) -> None:
 @db_option
 def check_command(db: str) -> None:
     """Verify that the tables agree (matches, clusters, origins, signatures, bands); exit 1 on a problem."""
-    from .check import check
-    from .store import Store
+    from .store.check import check
+    from .store.database import Store
 
     with Store.open(db, read_only=True) as store:
         problems = check(store)
@@ -416,7 +416,7 @@ def check_command(db: str) -> None:
               help="Remove pages not seen for this long: 90d, 12w, 36h.")
 def prune_command(db: str, older_than: str) -> None:
     """Remove pages last seen longer ago than AGE, with their bands, matches and cluster memberships."""
-    from .retention import parse_age, prune
+    from .store.retention import parse_age, prune
 
     if not os.path.exists(db):
         raise SyndicateError(f"no database at {db}")

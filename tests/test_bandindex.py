@@ -16,13 +16,13 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from conftest import SAMPLE_CORPUS, write_jsonl
 from syndicate import scan
-from syndicate import bandindex
-from syndicate.bandindex import MERGE_RATIO, BandIndex
+from syndicate.store import bandindex
+from syndicate.store.bandindex import MERGE_RATIO, BandIndex
 from syndicate.cli import cli
-from syndicate.match import candidate_pairs
-from syndicate.retention import parse_age, prune
-from syndicate.sqlutil import registered
-from syndicate.store import Store
+from syndicate.match.candidates import candidate_pairs
+from syndicate.store.retention import parse_age, prune
+from syndicate.store.sqlutil import registered
+from syndicate.store.database import Store
 
 BUILDING = "building the band index"
 

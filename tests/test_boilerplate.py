@@ -7,8 +7,8 @@ from hypothesis import given, strategies as st
 
 from conftest import write_jsonl
 from syndicate import scan
-from syndicate.boilerplate import PageLines, line_hash, without_template
-from syndicate.evidence import site_of
+from syndicate.match.boilerplate import PageLines, line_hash, without_template
+from syndicate.extract.evidence import site_of
 from syndicate.text import token_stream
 
 ARTICLE = ["First paragraph of the story that was copied.", "Second paragraph with more of the story."]

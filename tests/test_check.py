@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from syndicate import Store, scan
-from syndicate.check import check
+from syndicate.store.check import check
 from syndicate.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -218,7 +218,7 @@ def test_oversized_pages_are_recorded_not_extracted(tmp_path, english_bodies):
 def test_parquet_out_writes_every_table_and_the_view_readable_in_place(tmp_path):
     import duckdb
 
-    from syndicate.schema import TABLES
+    from syndicate.store.schema import TABLES
 
     db, out = tmp_path / "p.duckdb", tmp_path / "parquet"
     crawl = tmp_path / "crawl"

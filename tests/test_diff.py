@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from conftest import SAMPLE_CORPUS
 from syndicate import scan
 from syndicate.cli import cli
-from syndicate.diff import diff_articles
+from syndicate.views.diff import diff_articles
 from syndicate.text import tokens
 
 CNN = "https://www.cnn.com/2023/11/10/politics/hostage-deal-negotiations-israel-hamas/index.html"

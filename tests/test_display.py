@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from syndicate import scan
 from syndicate.cli import cli
-from syndicate.display import html_text, printable
+from syndicate.views.display import html_text, printable
 
 ROOT_TITLE = "<script>alert(1)</script>\" onmouseover=\"x' \x1b]0;pwned\x07 \x1b[2J Hostage talks"
 EVIL_URL = "https://evil.example/a\u202egpj.exe\x1b[31m?q=<b>\"'"

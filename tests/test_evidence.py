@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from conftest import SAMPLE_CORPUS
-from syndicate.evidence import _CREDIT_PATTERNS, CANONICAL, CREDIT, LINK, canonical_elsewhere, credits, site_of
-from syndicate.extract import extract
-from syndicate.readers import read_paths
+from syndicate.extract.evidence import _CREDIT_PATTERNS, CANONICAL, CREDIT, LINK, canonical_elsewhere, credits, site_of
+from syndicate.extract.article import extract
+from syndicate.read.files import read_paths
 
 CNN = "https://www.cnn.com/2023/11/10/politics/hostage-deal-negotiations-israel-hamas/index.html"
 

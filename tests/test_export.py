@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import SAMPLE_CORPUS
 from syndicate import Store, scan
 from syndicate.cli import cli
-from syndicate.export import export_queries
+from syndicate.views.export import export_queries
 
 SITES = ["cnn.com", "nypost.com", "worldnewsroundup.com", "deccanherald.com", "albawaba.com"]
 CNN = "https://www.cnn.com/2023/11/10/politics/hostage-deal-negotiations-israel-hamas/index.html"

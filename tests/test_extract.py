@@ -13,11 +13,12 @@ from lxml import etree
 from trafilatura.utils import load_html
 
 from conftest import PAGES, SAMPLE_CORPUS, load_truth, page_html
-from syndicate.extract import (
+from syndicate.extract.article import (
     LIST_ARTICLE_WORDS, MIN_ARTICLE_WORDS, MIN_PARAGRAPH_WORDS, Article, ExtractionError, _unrepaired_utf8_prefix,
     domain_of, extract, head_urls, page_url, parse_html,
 )
-from syndicate.readers import Page, read_paths
+from syndicate.read.page import Page
+from syndicate.read.files import read_paths
 from syndicate.text import tokens
 
 TRUTH = load_truth()

@@ -9,10 +9,10 @@ import xxhash
 from datasketch import MinHash, MinHashLSH
 from hypothesis import given, settings as hsettings, strategies as st
 
-from syndicate.fingerprint import (
+from syndicate.fingerprint.minhash import (
     _sorted_u32, band_hashes, fingerprint, fingerprint_many, minhash, overlap, shingle_hashes,
 )
-from syndicate.xxh3 import xxh3_64
+from syndicate.fingerprint.xxh3 import xxh3_64
 from syndicate.settings import Settings, lsh_params
 from syndicate.text import tokens
 
@@ -128,7 +128,7 @@ def test_fingerprint_bands_cover_full_text_and_lead_passage():
 
 @pytest.mark.parametrize("num_perm,seed", [(128, 1), (16, 3), (512, 99)])
 def test_permutations_are_datasketch_permutations(num_perm, seed):
-    from syndicate.fingerprint import permutations
+    from syndicate.fingerprint.minhash import permutations
 
     a, b = permutations(num_perm, seed)
     theirs = MinHash(num_perm=num_perm, seed=seed).permutations

@@ -14,11 +14,12 @@ from hostile import ROOT, write_hostile_corpus
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from syndicate import scan
-from syndicate.extract import ExtractionError, extract
-from syndicate.http import Undecodable, decode_body, parse_headers
-from syndicate.readers import Page, ReadError, read_html_file, read_jsonl
+from syndicate.extract.article import ExtractionError, extract
+from syndicate.read.http import Undecodable, decode_body, parse_headers
+from syndicate.read.page import Page, ReadError
+from syndicate.read.files import read_html_file, read_jsonl
 from syndicate.text import normalize, token_stream, tokens
-from syndicate.warc import read_warc
+from syndicate.read.warc import read_warc
 
 GOOD_SITES = ["cnn.com", "nypost.com", "worldnewsroundup.com", "deccanherald.com", "albawaba.com", "jpost.com"]
 

@@ -3,8 +3,8 @@
 import numpy as np
 from hypothesis import given, strategies as st
 
-from syndicate.cluster import components
-from syndicate.match import DUPLICATE, PARTIAL, classify
+from syndicate.match.cluster import components
+from syndicate.match.candidates import DUPLICATE, PARTIAL, classify
 from syndicate.settings import Settings
 
 S = Settings()
@@ -68,9 +68,9 @@ def test_verification_with_worker_shingles_equals_recomputed():
     import json
     from pathlib import Path
 
-    from syndicate.boilerplate import PageLines
-    from syndicate.fingerprint import fingerprint_many
-    from syndicate.match import verify
+    from syndicate.match.boilerplate import PageLines
+    from syndicate.fingerprint.minhash import fingerprint_many
+    from syndicate.match.candidates import verify
 
     truth = json.loads((Path(__file__).parent / "data" / "pages" / "ground-truth.json").read_text(encoding="utf-8"))
     body = next(p["articleBody"] for p in truth.values() if "cnn.com" in p["url"])
@@ -90,6 +90,6 @@ def test_worker_stage_imports_neither_duckdb_nor_numba():
     import subprocess
     import sys
 
-    code = "import sys, syndicate.worker; print('numba' in sys.modules, 'duckdb' in sys.modules)"
+    code = "import sys, syndicate.extract.worker; print('numba' in sys.modules, 'duckdb' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from syndicate import Store, scan
-from syndicate.check import check
+from syndicate.store.check import check
 from syndicate.cli import cli
 from syndicate.errors import DatabaseError
-from syndicate.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
+from syndicate.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parent.parent

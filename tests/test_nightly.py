@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from conftest import SAMPLE_CORPUS, write_jsonl
 from syndicate import scan
 from syndicate.cli import cli
-from syndicate.lock import LockedError, WriteLock
-from syndicate.retention import parse_age, prune
+from syndicate.store.lock import LockedError, WriteLock
+from syndicate.store.retention import parse_age, prune
 
 # Every table a scan writes, with the columns that depend on the wall clock left out.
 TABLES = {
@@ -130,7 +130,7 @@ def test_second_scan_is_refused_at_once_and_the_first_finishes(crawl, reference,
 def test_lock_left_by_a_dead_process_is_taken_over(tmp_path):
     db = tmp_path / "s.duckdb"
     dead = subprocess.run([sys.executable, "-c", (
-        "import os, sys; from syndicate.lock import WriteLock; "
+        "import os, sys; from syndicate.store.lock import WriteLock; "
         f"WriteLock({str(db)!r}).acquire(); os._exit(0)")], timeout=60)
     assert dead.returncode == 0
     assert json.loads((tmp_path / "s.duckdb.lock").read_text())["pid"] > 0  # the lock file is left behind

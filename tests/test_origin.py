@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import SAMPLE_CORPUS, write_jsonl
 from syndicate import scan
 from syndicate.cli import cli
-from syndicate.origin import Member, attribute, url_key
+from syndicate.match.origin import Member, attribute, url_key
 
 CNN = "https://www.cnn.com/2023/11/10/politics/hostage-deal-negotiations-israel-hamas/index.html"
 CNN_FILE = "cnn.com/hostage-deal-negotiations.html"
@@ -107,7 +107,7 @@ def test_a_link_beats_an_earlier_date(tmp_path, english_bodies):
 
 
 def member(doc_id, url, published=None, fetched=None, pointers=(), credited=(), shingles=100, sitename=None):
-    from syndicate.extract import domain_of
+    from syndicate.extract.article import domain_of
 
     return Member(doc_id, url, domain_of(url), sitename, published, fetched, shingles, list(pointers), list(credited))
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import write_jsonl
 from syndicate import Settings, scan
 from syndicate.errors import SettingsMismatchError
-from syndicate.pipeline import STATUS_OK, STATUS_WITH_ERRORS
+from syndicate.engines.local import STATUS_OK, STATUS_WITH_ERRORS
 
 
 def syndication_records(english_bodies):
@@ -213,7 +213,7 @@ def test_two_workers_store_what_one_worker_stores(tmp_path, english_bodies):
 
 
 def test_a_huge_bucket_is_capped_and_still_one_cluster(tmp_path, english_bodies):
-    from syndicate.match import MAX_BUCKET_PARTNERS
+    from syndicate.match.candidates import MAX_BUCKET_PARTNERS
 
     url, paras = english_bodies[0]
     n = 2 * MAX_BUCKET_PARTNERS + 20  # a wire story on 120 sites

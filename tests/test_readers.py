@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 import pytest
 
 from syndicate.errors import InputError
-from syndicate.readers import Page, ReadError, parse_timestamp, read_paths
+from syndicate.read.page import Page, ReadError, parse_timestamp
+from syndicate.read.files import read_paths
 
 HTML = b"<html><head><meta property='og:url' content='https://example.org/a'></head><body><p>Hi</p></body></html>"
 

@@ -13,7 +13,7 @@ from conftest import PAGES, ROOT  # noqa: E402
 from test_nightly import tables  # noqa: E402
 
 from syndicate import scan  # noqa: E402
-from syndicate.spark import scan_spark  # noqa: E402
+from syndicate.engines.spark import scan_spark  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from corpus import build  # noqa: E402
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def spark():
-    from syndicate.spark import spark_session
+    from syndicate.engines.spark import spark_session
 
     session = spark_session("local[2]")
     yield session

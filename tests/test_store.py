@@ -5,7 +5,7 @@ import pytest
 
 from syndicate.errors import DatabaseError, SettingsMismatchError
 from syndicate.settings import Settings
-from syndicate.store import SCHEMA_VERSION, Store
+from syndicate.store.database import SCHEMA_VERSION, Store
 
 TABLES = {"meta", "documents", "links", "signatures", "bands", "matches", "clusters", "runs", "errors"}
 

@@ -16,8 +16,9 @@ from warc_files import Response, tiny_png, warc_record, write_warc
 
 from syndicate import scan
 from syndicate.cli import cli
-from syndicate.readers import Page, ReadError, read_paths
-from syndicate.warc import read_warc
+from syndicate.read.page import Page, ReadError
+from syndicate.read.files import read_paths
+from syndicate.read.warc import read_warc
 
 TRUTH = load_truth()
 KEYS = sorted(TRUTH)

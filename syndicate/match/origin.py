@@ -26,9 +26,9 @@ from typing import Iterable, Sequence
 import duckdb
 import pyarrow as pa
 
-from .evidence import CANONICAL, CREDIT, LINK, publisher_key, publisher_sites, site_of
-from .extract import domain_of
-from .sqlutil import ids, registered
+from ..extract.evidence import CANONICAL, CREDIT, LINK, publisher_key, publisher_sites, site_of
+from ..extract.article import domain_of
+from ..store.sqlutil import ids, registered
 
 _KEY_RE = re.compile(r"^https?://(www\.)?")
 

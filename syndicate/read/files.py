@@ -16,80 +16,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Union
 
-from .errors import InputError, one_line
+from ..errors import InputError, one_line
+from .page import InputProgress, Item, Page, ReadError, parse_timestamp
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz")
-
-
-@dataclass(frozen=True)
-class Page:
-    """One crawled page as read, before extraction.
-
-    ``url`` is the URL the crawl recorded, or None when the input has none (a
-    bare HTML file): extraction then takes it from the page's own og:url or
-    canonical link, else ``fallback_url`` (the file's path as a file:// URL).
-    Exactly one of ``html`` and ``text`` is set; ``text`` is an article already
-    extracted upstream.
-    """
-
-    source: str
-    record: str
-    url: str | None = None
-    html: str | bytes | None = None
-    text: str | None = None
-    fetched_at: datetime | None = None
-    fallback_url: str | None = None
-    title: str | None = None
-
-
-@dataclass(frozen=True)
-class ReadError:
-    """A record that could not be read; the scan records it and goes on."""
-
-    source: str
-    record: str
-    reason: str
-    kind: str = "read"  # read | too_large | extract | timeout: the errors table's ``kind``
-
-
-Item = Union[Page, ReadError]
-
-
-@dataclass
-class InputProgress:
-    """How much of the input has been read, in bytes of the files as stored (for progress and ETA)."""
-
-    total: int = 0  # all input files
-    done: int = 0  # files read to the end
-    current: int = 0  # position in the file being read, where the reader knows it
-
-    @property
-    def read(self) -> int:
-        return min(self.total, self.done + self.current)
-
-
-def parse_timestamp(value: object) -> datetime | None:
-    """ISO 8601 string or Unix seconds to an aware UTC datetime; None if absent.
-
-    Raises ValueError for a value that is present but not a time.
-    """
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"not a timestamp: {value!r}")
-    if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(float(value), tz=timezone.utc)
-    if isinstance(value, str):
-        text = value.strip()
-        if text.endswith("Z"):
-            text = text[:-1] + "+00:00"
-        parsed = datetime.fromisoformat(text)
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=timezone.utc)
-        return parsed.astimezone(timezone.utc)
-    raise ValueError(f"not a timestamp: {value!r}")
 
 
 def has_suffix(path: Path, suffixes: tuple[str, ...]) -> bool:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .errors import NotFoundError
-from .fingerprint import overlap, shingle_hashes
-from .store import Store
+from ..errors import NotFoundError
+from ..fingerprint.minhash import overlap, shingle_hashes
+from ..store.database import Store
 
 
 @dataclass(frozen=True)

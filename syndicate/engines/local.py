@@ -25,19 +25,21 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .boilerplate import PageLines
-from .cluster import components, recluster
-from .evidence import site_of
-from .extract import Article, content_hash
-from . import bandindex, fingerprint
-from .fingerprint import Fingerprint, fingerprint_streams
-from .lock import WriteLock
-from .match import candidate_pairs, verify
-from .origin import refresh as refresh_origins
-from .readers import InputProgress, Item, Page, ReadError, read_paths
-from .settings import Settings
-from .store import Store
-from .worker import DEFAULT_PAGE_TIMEOUT, Processed, process_page, ready
+from ..match.boilerplate import PageLines
+from ..match.cluster import components, recluster
+from ..extract.evidence import site_of
+from ..extract.article import Article, content_hash
+from ..store import bandindex
+from ..fingerprint import minhash as fingerprint
+from ..fingerprint.minhash import Fingerprint, fingerprint_streams
+from ..store.lock import WriteLock
+from ..match.candidates import candidate_pairs, verify
+from ..match.origin import refresh as refresh_origins
+from ..read.page import InputProgress, Item, Page, ReadError
+from ..read.files import read_paths
+from ..settings import Settings
+from ..store.database import Store
+from ..extract.worker import DEFAULT_PAGE_TIMEOUT, Processed, process_page, ready
 
 STATUS_OK = "ok"
 STATUS_WITH_ERRORS = "completed_with_errors"

@@ -24,16 +24,16 @@ import numpy as np
 import pyarrow as pa
 
 from .bandindex import BandIndex
-from .boilerplate import PageLines
-from .errors import DatabaseError, SettingsMismatchError
-from .evidence import site_of
+from ..match.boilerplate import PageLines
+from ..errors import DatabaseError, SettingsMismatchError
+from ..extract.evidence import site_of
 from .lock import LockedError, holder
-from .extract import Article
-from .fingerprint import PARAGRAPH_BAND, Fingerprint
-from .origin import Origin
-from .readers import ReadError
+from ..extract.article import Article
+from ..fingerprint.minhash import PARAGRAPH_BAND, Fingerprint
+from ..match.origin import Origin
+from ..read.page import ReadError
 from .schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION, TABLES, VIEWS
-from .settings import Settings
+from ..settings import Settings
 from .sqlutil import copy_to, ids, registered
 
 # Below this many band rows (about 225k stored pages) a join on the table is as fast as
@@ -429,7 +429,7 @@ class Store:
     def delete_documents(self, doc_ids: Sequence[int]) -> None:
         """Remove documents with their links, signatures, bands and matches.
 
-        Cluster rows stay until :func:`syndicate.cluster.recluster`
+        Cluster rows stay until :func:`syndicate.match.cluster.recluster`
         recomputes those clusters.
         """
         if not doc_ids:

@@ -15,8 +15,8 @@ from functools import lru_cache
 import numpy as np
 from numba import njit
 
-from .settings import Settings
-from .text import token_stream
+from ..settings import Settings
+from ..text import token_stream
 from .xxh3 import xxh3_64
 
 _U32 = np.uint32

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import SyndicateError
+from ..errors import SyndicateError
 
 
 class LockedError(SyndicateError):

@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Sequence
 
 import duckdb
 
-from .sqlutil import ids, registered
+from ..store.sqlutil import ids, registered
 
 AFFECTED_SQL = """
 WITH touched AS (

@@ -13,11 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from .extract import Article, ExtractionError, extract
-from .readers import Page, ReadError
+from .article import Article, ExtractionError, extract
+from ..read.page import Page, ReadError
 
 if TYPE_CHECKING:
-    from .fingerprint import Fingerprint
+    from ..fingerprint.minhash import Fingerprint
 
 DEFAULT_PAGE_TIMEOUT = 30.0
 """Seconds one page may take to extract (real news pages take 20-100 ms)."""

@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .sqlutil import copy_to
-from .store import Store
+from ..store.sqlutil import copy_to
+from ..store.database import Store
 
 FORMATS = {"parquet": ("parquet", "(FORMAT parquet)"), "csv": ("csv", "(FORMAT csv, HEADER)"),
            "jsonl": ("jsonl", "(FORMAT json)")}

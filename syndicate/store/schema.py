@@ -5,7 +5,7 @@ Every table and column is documented in the README's "The SQL contract".
 
 from __future__ import annotations
 
-from .origin import URL_KEY_MACRO
+from ..match.origin import URL_KEY_MACRO
 
 SCHEMA_VERSION = 2
 """Version of the tables below; ``meta.schema_version`` holds a database's."""

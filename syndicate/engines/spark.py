@@ -25,20 +25,19 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Iterator, Sequence
 
-from .errors import InputError
-from .extract import content_hash
-from .fingerprint import fingerprint_streams
-from .lock import WriteLock
-from .match import CANDIDATES_SQL, CAPPED_SQL, verify
-from .pipeline import (
+from ..errors import InputError
+from ..extract.article import content_hash
+from ..fingerprint.minhash import fingerprint_streams
+from ..store.lock import WriteLock
+from ..match.candidates import CANDIDATES_SQL, CAPPED_SQL, verify
+from .local import (
     HANDOFF_PAGES, Matching, ScanSummary, Unmatched, _record_errors, _store_batch, match_pending, oversized, recorded_run, unstored,
 )
-from .readers import (
-    HTML_SUFFIXES, JSONL_SUFFIXES, WARC_SUFFIXES, Item, Page, ReadError, has_suffix, input_files, read_path,
-)
-from .settings import Settings
-from .store import Store
-from .worker import DEFAULT_PAGE_TIMEOUT, Processed, process_page
+from ..read.page import Item, Page, ReadError
+from ..read.files import HTML_SUFFIXES, JSONL_SUFFIXES, WARC_SUFFIXES, has_suffix, input_files, read_path
+from ..settings import Settings
+from ..store.database import Store
+from ..extract.worker import DEFAULT_PAGE_TIMEOUT, Processed, process_page
 
 DEFAULT_MASTER = "local[*]"
 

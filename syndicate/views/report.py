@@ -4,7 +4,7 @@ Totals and their trend per run, the top origin and reposting domains, a
 histogram of repost lag, a domain-to-domain syndication graph and the
 largest clusters with links to their pages. Every figure is drawn by
 matplotlib as inline SVG with its text as paths; every crawled string in the
-HTML goes through :func:`syndicate.display.html_text`. No script, no style
+HTML goes through :func:`syndicate.views.display.html_text`. No script, no style
 sheet or font from elsewhere: the file opens offline.
 """
 
@@ -15,7 +15,7 @@ import math
 from datetime import datetime, timedelta, timezone
 
 from .display import html_text
-from .store import Store
+from ..store.database import Store
 
 TOP = 10
 

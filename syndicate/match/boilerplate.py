@@ -21,7 +21,7 @@ from typing import Callable, Mapping
 
 import xxhash
 
-from .text import tokens
+from ..text import tokens
 
 
 def line_hash(line: str) -> int:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .fingerprint import PARAGRAPH_BAND
-from .store import Store
+from ..fingerprint.minhash import PARAGRAPH_BAND
+from .database import Store
 
 
 @dataclass(frozen=True)

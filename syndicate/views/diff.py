@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .display import html_text, printable
-from .fingerprint import overlap, shingle_hashes
-from .text import _TOKEN_RE
+from ..fingerprint.minhash import overlap, shingle_hashes
+from ..text import _TOKEN_RE
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from .cluster import recluster
-from .errors import SyndicateError
+from ..match.cluster import recluster
+from ..errors import SyndicateError
 from .lock import WriteLock
-from .origin import refresh as refresh_origins
+from ..match.origin import refresh as refresh_origins
 from .sqlutil import ids, registered
-from .store import Store
+from .database import Store
 
 _AGE_RE = re.compile(r"^\s*(\d+)\s*([dwh])\s*$", re.IGNORECASE)
 _UNITS = {"d": "days", "w": "weeks", "h": "hours"}

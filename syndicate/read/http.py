@@ -10,7 +10,7 @@ import codecs
 import re
 import zlib
 
-from .errors import one_line
+from ..errors import one_line
 
 # WHATWG Encoding Standard: these labels mean a superset in every browser.
 _WHATWG = {

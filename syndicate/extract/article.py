@@ -12,8 +12,8 @@ from urllib.parse import urljoin, urlsplit
 import xxhash
 
 from .evidence import Evidence, canonical_elsewhere, credits, source_links
-from .readers import Page, parse_timestamp
-from .text import token_stream, tokens
+from ..read.page import Page, parse_timestamp
+from ..text import token_stream, tokens
 
 MIN_ARTICLE_WORDS = 25
 """A page whose extracted body is shorter than this carries no article (stubs, empty bodies)."""

@@ -17,11 +17,11 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from .bandindex import BandIndex
+from ..store.bandindex import BandIndex
 from .boilerplate import PageLines, without_template
-from .fingerprint import PARAGRAPH_BAND, overlap, shingle_hashes
-from .settings import Settings
-from .sqlutil import ids, registered
+from ..fingerprint.minhash import PARAGRAPH_BAND, overlap, shingle_hashes
+from ..settings import Settings
+from ..store.sqlutil import ids, registered
 
 DUPLICATE = "duplicate"
 PARTIAL = "partial"

@@ -54,9 +54,9 @@ from typing import BinaryIO
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
-from .errors import one_line
+from ..errors import one_line
 from .http import HTML_START, Undecodable, as_text, charset_of, decode_body, parse_headers
-from .readers import Item, Page, ReadError, parse_timestamp
+from .page import Item, Page, ReadError, parse_timestamp
 
 PLAIN, GZIP_RECORDS, GZIP_FILE = "plain", "gzip-records", "gzip-file"
 

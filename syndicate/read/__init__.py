@@ -1,0 +1,6 @@
+"""Read crawled corpora as a stream of pages: folders of HTML files, JSONL crawl exports, WARC archives.
+
+``page`` holds the records every reader yields; ``files`` walks the inputs and
+reads HTML and JSONL; ``warc`` reads WARC archives; ``http`` decodes stored
+HTTP responses.
+"""
