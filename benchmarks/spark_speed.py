@@ -1,10 +1,24 @@
 """Local engine vs Spark ``local[N]`` on the same real pages, in one run, and whether their tables agree.
 
-    python benchmarks/spark_speed.py [--pages ../shared/corpora/article-extraction-benchmark/html] [--workers 2]
+Measures the Spark engine (``scan_spark`` on ``local[N]``, Spark's start-up
+shown apart) against the baseline of the local engine (``syndicate.scan``
+with N workers), one after the other in this process run, each into its own
+DuckDB file in a temporary folder; then compares every table row for row
+(only ``first_seen``/``last_seen`` excluded). On one small machine Spark is
+slower (a JVM, two passes over the input, Python workers that load the
+kernels); the point is the same answers, and that the same scan runs on a
+cluster.
 
-On one small machine Spark is slower (a JVM, two passes over the input,
-Python workers that load the kernels); the point is the same answers, and
-that the same scan runs on a cluster.
+Data: the 131 real pages of ``../shared/corpora/article-extraction-benchmark/html``
+(Scrapinghub/Zyte's public article-extraction benchmark, MIT License), beside
+the clone and not in the repository. Needs pyspark (``pip install -e '.[spark]'``)
+and a Java runtime.
+
+Time on 2 cores: about 1 minute 40 s (local engine under 10 s, Spark the rest).
+
+Run::
+
+    python benchmarks/spark_speed.py [--pages ../shared/corpora/article-extraction-benchmark/html] [--workers 2]
 """
 
 from __future__ import annotations

@@ -13,6 +13,11 @@ verified (new paragraphs visible, no host paragraph left) or
 Also here: :func:`visible_text` (the text a browser would render, roughly),
 :func:`ensure_og_url`, :func:`straight_quotes` and :func:`slugify`.
 
+Measures nothing and is not run on its own: a module, no data of its own
+(its callers pass it the real pages of
+``../shared/corpora/article-extraction-benchmark``, beside the clone and not
+in the repository), no run time of its own (a page takes milliseconds).
+
 Import it as ``from transplant import transplant`` with ``benchmarks/`` on
 ``sys.path`` (as it is when a script in ``benchmarks/`` is run).  Needs lxml.
 """
