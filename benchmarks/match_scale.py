@@ -48,11 +48,11 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from syndicate.store import bandindex
+from syndicate.match import bandindex
 from syndicate.fingerprint.minhash import PARAGRAPH_BAND, warm_up
 from syndicate.match.candidates import candidate_pairs, verify
 from syndicate.settings import Settings
-from syndicate.store.sqlutil import registered
+from syndicate.sqlutil import registered
 from syndicate.store.database import Store
 
 LSH_ROWS = 2 * Settings().bands  # whole text + opening passage

@@ -217,7 +217,7 @@ def sql_command(query: str, db: str, fmt: str, write: bool) -> None:
     """
     import duckdb
 
-    from .store.bandindex import BandIndex
+    from .match.bandindex import BandIndex
     from .store.lock import WriteLock
     from .store.database import Store
 

@@ -16,12 +16,12 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from conftest import SAMPLE_CORPUS, write_jsonl
 from syndicate import scan
-from syndicate.store import bandindex
-from syndicate.store.bandindex import MERGE_RATIO, BandIndex
+from syndicate.match import bandindex
+from syndicate.match.bandindex import MERGE_RATIO, BandIndex
 from syndicate.cli import cli
 from syndicate.match.candidates import candidate_pairs
 from syndicate.store.retention import parse_age, prune
-from syndicate.store.sqlutil import registered
+from syndicate.sqlutil import registered
 from syndicate.store.database import Store
 
 BUILDING = "building the band index"

@@ -46,6 +46,20 @@ def test_cross_site_chrome_absent_from_the_other_page_is_set_aside():
     assert a.split("\n") == ARTICLE + CHROME[:1]
 
 
+def test_chrome_two_sites_share_on_many_pages_is_not_shared_article_text(english_bodies):
+    """A consent notice (real wording, tests/data/walls) on every page of two sites, beside two different real articles."""
+    notice = ["We use cookies and other tracking technologies to improve your browsing experience on our site.",
+              "By choosing I Accept, you consent to our use of cookies and other tracking technologies."]
+    (_, story_a), (_, story_b) = english_bodies[:2]
+    a = PageLines.of("one.com", "\n".join(notice + story_a[:1]))
+    b = PageLines.of("two.com", "\n".join(notice + story_b[:1]))
+    on_many = {**counts("one.com", *[notice] * 3), **counts("two.com", *[notice] * 3)}
+    assert without_template(a, b, on_many) == (story_a[0], story_b[0])
+    # on two pages of one site only (an article and its AMP copy), the shared lines are an article's, and stay
+    on_few = {**counts("one.com", *[notice] * 2), **counts("two.com", *[notice] * 3)}
+    assert without_template(a, b, on_few)[0].split("\n") == notice + story_a[:1]
+
+
 def test_same_site_lines_on_a_third_page_are_template():
     one = PageLines.of("site.com", "\n".join(["Story one is about apples.", *CHROME]))
     two = PageLines.of("site.com", "\n".join(["Story two is about pears.", *CHROME]))
@@ -64,7 +78,7 @@ def test_pages_without_a_site_keep_every_line():
 
 def test_site_line_counts_follow_the_stored_pages(tmp_path, english_bodies):
     (_, p1), (_, p2), (_, p3) = english_bodies[:3]
-    chrome = ["Subscribe to The Example Times for unlimited access to our journalism today."]
+    chrome = ["More from The Example Times: local news, sports and weather, every morning in your inbox."]
     night1 = [{"url": f"https://www.example-times.com/{i}", "text": "\n".join(p + chrome)} for i, p in enumerate((p1, p2))]
     db = tmp_path / "s.duckdb"
     scan([write_jsonl(tmp_path / "n1.jsonl", night1)], db, workers=1)

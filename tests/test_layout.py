@@ -63,6 +63,25 @@ def test_no_import_cycles():
     assert not cycles, cycles
 
 
+ORDER = ["read", "extract", "fingerprint", "match", "store", "engines", "views"]
+
+
+def test_data_flows_one_way():
+    """A stage imports earlier stages and the shared top-level modules, never a later stage."""
+    modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    backwards = []
+    for name, path in modules.items():
+        parts = name.split(".")
+        if len(parts) < 3 or parts[1] not in ORDER:
+            continue  # top-level modules (cli, settings, text, ...) are not stages
+        rank = ORDER.index(parts[1])
+        for dep in imports(path):
+            dep_parts = dep.split(".")
+            if len(dep_parts) >= 2 and dep_parts[1] in ORDER and ORDER.index(dep_parts[1]) > rank:
+                backwards.append(f"{name} imports {dep}")
+    assert not backwards, backwards
+
+
 def test_the_documented_library_names_import():
     import syndicate
 

@@ -29,7 +29,7 @@ from ..match.boilerplate import PageLines
 from ..match.cluster import components, recluster
 from ..extract.evidence import site_of
 from ..extract.article import Article, content_hash
-from ..store import bandindex
+from ..match import bandindex
 from ..fingerprint import minhash as fingerprint
 from ..fingerprint.minhash import Fingerprint, fingerprint_streams
 from ..store.lock import WriteLock
@@ -358,7 +358,7 @@ def _store_batch(store: Store, results: list[Processed | ReadError], summary: Sc
         articles = []
         for doc_id, art, fp, _ in rows:
             if fp is not None:
-                lines = PageLines.of(site_of(art.domain), art.text, art.stream)
+                lines = PageLines.of(site_of(art.domain), art.text, art.stream, art.title, art.article_key)
                 known.add(doc_id, fp.shingles, lines)
                 articles.append(lines)
         store.count_site_lines(articles)

@@ -11,8 +11,10 @@ from urllib.parse import urljoin, urlsplit
 
 import xxhash
 
-from .evidence import Evidence, canonical_elsewhere, credits, source_links
+from .walls import judge_text
+from .evidence import Evidence, canonical_elsewhere, clean_publisher, credits, site_of, source_links
 from ..read.page import Page, parse_timestamp
+from ..read.urls import normalize_url, same_article_url_key
 from ..text import token_stream, tokens
 
 MIN_ARTICLE_WORDS = 25
@@ -24,6 +26,9 @@ LIST_ARTICLE_WORDS = 80
 page) has none. From LIST_ARTICLE_WORDS words on, a text of short lines (a calendar, a list) counts."""
 
 _HEAD_BYTES = 262_144
+_LONG_HEAD_BYTES = 2 << 20
+"""The head is read to its end when that is within this many bytes (pages that inline their scripts and styles
+put the canonical link past 1 MB: cnn.com), else its first _HEAD_BYTES."""
 _TAG_RE = re.compile(r"<(meta|link)\b([^>]*)>", re.IGNORECASE)
 _ATTR_RE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _MD_LINK_RE = re.compile(r"\[([^\]\n]*)\]\(([^()\s]*)\)")
@@ -59,6 +64,9 @@ class Article:
     language: str | None = None
     links: tuple[Link, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    crawled_url: str | None = None
+    status_reason: str | None = None
+    """Why the page carries no article when its text says so (``paywall``, ``consent``, ...; see walls.py)."""
 
     @cached_property
     def stream(self) -> bytes:
@@ -75,7 +83,14 @@ class Article:
         return len(self.stream.split())
 
     @property
+    def article_key(self) -> str:
+        """Equal for the URLs of one article on its own site (www./amp./m. hosts, AMP and print paths, a same-site canonical)."""
+        return article_key(self.url, self.canonical_url)
+
+    @property
     def has_article(self) -> bool:
+        if self.status_reason:
+            return False
         words = self.word_count
         if words < MIN_ARTICLE_WORDS:
             return False
@@ -94,6 +109,13 @@ def domain_of(url: str) -> str:
     except ValueError:
         return ""
     return host[4:] if host.startswith("www.") else host
+
+
+def article_key(url: str, canonical: str | None) -> str:
+    """The key of the article at ``url``: its same-site canonical's, else its own (see ``same_article_url_key``)."""
+    if canonical and canonical.startswith(("http://", "https://")) and site_of(canonical) == site_of(url):
+        return same_article_url_key(canonical)
+    return same_article_url_key(url)
 
 
 def content_hash(page: Page) -> str:
@@ -117,7 +139,8 @@ _MODIFIED_JSONLD = re.compile(r'"dateModified"\s*:\s*"([^"]{8,40})"')
 
 def head_meta(html: str | bytes) -> tuple[str | None, str | None, datetime | None]:
     """``og:url``, ``<link rel=canonical>`` and the modification time the page declares."""
-    head = html[:_HEAD_BYTES]
+    end = html.find(b"</head>" if isinstance(html, bytes) else "</head>", 0, _LONG_HEAD_BYTES)
+    head = html[:end if end > _HEAD_BYTES else _HEAD_BYTES]
     if isinstance(head, bytes):
         head = head.decode("utf-8", "replace")
     og = canonical = None
@@ -168,18 +191,20 @@ def page_url(page: Page) -> tuple[str, str | None]:
     link (og:url first: syndicators often point canonical at the original), then
     its file path.
     """
-    url, canonical, _ = _identity(page)
+    url, canonical, _, _ = _identity(page)
     return url, canonical
 
 
-def _identity(page: Page) -> tuple[str, str | None, datetime | None]:
+def _identity(page: Page) -> tuple[str, str | None, datetime | None, str]:
+    """The page's normalised URL, its canonical link, its modification time, and its URL as crawled."""
     og = canonical = modified = None
     if page.html is not None:
         og, canonical, modified = head_meta(page.html)
-    url = page.url or og or canonical or page.fallback_url or f"{page.source}#{page.record}"
+    crawled = page.crawled_url or page.url or og or canonical or page.fallback_url or f"{page.source}#{page.record}"
+    url = page.url or normalize_url(crawled)
     if canonical:
         canonical = urljoin(url, canonical)
-    return url, canonical, modified
+    return url, canonical, modified, crawled
 
 
 def extract(page: Page, fast: bool = False) -> Article:
@@ -189,9 +214,10 @@ def extract(page: Page, fast: bool = False) -> Article:
     for input that is not a web page (binary, empty, unparseable).
     """
     chash = content_hash(page)
-    url, canonical, modified = _identity(page)
+    url, canonical, modified, crawled = _identity(page)
     base = dict(
         url=url,
+        crawled_url=crawled,
         domain=domain_of(url),
         content_hash=chash,
         source=page.source,
@@ -201,8 +227,9 @@ def extract(page: Page, fast: bool = False) -> Article:
         modified_at=modified,
     )
     if page.html is None:
-        text = _clean_text(page.text or "")
-        return Article(text=text, title=page.title, evidence=tuple(credits(text)), **base)
+        wall = judge_text(_clean_text(page.text or ""), page.title)
+        return Article(text=wall.text, title=page.title, evidence=tuple(credits(wall.text)),
+                       status_reason=wall.reason, **base)
     if not page.html or not (page.html.strip() if isinstance(page.html, str) else page.html.strip()):
         raise ExtractionError("empty page")
     if _looks_binary(page.html):
@@ -223,11 +250,15 @@ def extract(page: Page, fast: bool = False) -> Article:
     if doc is None:
         return Article(text="", evidence=tuple(evidence), **base)
     text, links = _text_and_links(doc, url)
+    title = _clean(doc.title)
+    wall = judge_text(text, title)  # a paywall, consent or error notice is not the article
+    text = wall.text
     return Article(
         text=text,
-        title=_clean(doc.title),
+        status_reason=wall.reason,
+        title=title,
         author=_clean(doc.author),
-        sitename=_clean(doc.sitename),
+        sitename=clean_publisher(_clean(doc.sitename)),
         published_at=_published(doc.date),
         language=_clean(doc.language),
         links=links,

@@ -8,7 +8,11 @@ gains them. When a pair is verified, such lines are set aside:
 - same site: lines that also appear on a third page of the site are template,
   not shared article text;
 - different sites: a line that recurs on its own site and is absent from the
-  other page is chrome, not a difference between the articles.
+  other page is chrome, not a difference between the articles; a line that
+  recurs on three pages or more of *each* site is chrome both sites share (a
+  network's footer, one consent platform's notice, a wall), not shared
+  article text. A story syndicated to both sites is on one page of each (or
+  two, with an AMP copy), so its lines are kept.
 
 The table ``site_lines`` (site, line_hash, pages) counts, per site, the pages
 on which each distinct line appears.
@@ -24,6 +28,10 @@ import xxhash
 from ..text import tokens
 
 
+SHARED_CHROME_PAGES = 3
+"""A line on this many pages of each of two sites is chrome they share, not an article they share."""
+
+
 def line_hash(line: str) -> int:
     """Hash of a line's tokens: case, punctuation and spacing do not matter."""
     return xxhash.xxh3_64_intdigest(" ".join(tokens(line)).encode("utf-8"))
@@ -36,9 +44,12 @@ class PageLines:
     site: str
     lines: tuple[str, ...]
     hashes: tuple[int, ...]
+    title: str | None = None
+    article_key: str = ""  # equal for the URL variants of one article on its site (Article.article_key)
 
     @classmethod
-    def of(cls, site: str, text: str, stream: bytes | None = None) -> "PageLines":
+    def of(cls, site: str, text: str, stream: bytes | None = None, title: str | None = None,
+           article_key: str = "") -> "PageLines":
         """The page's non-blank lines and their hashes.
 
         With the text's token stream (:attr:`Article.stream`), whose lines are
@@ -49,8 +60,8 @@ class PageLines:
         if stream is not None and len(lines) == len(raw):  # one stream line per text line
             tokenised = stream.split(b"\n")
             if len(tokenised) == len(lines):
-                return cls(site, lines, tuple(map(xxhash.xxh3_64_intdigest, tokenised)))
-        return cls(site, lines, tuple(line_hash(line) for line in lines))
+                return cls(site, lines, tuple(map(xxhash.xxh3_64_intdigest, tokenised)), title, article_key)
+        return cls(site, lines, tuple(line_hash(line) for line in lines), title, article_key)
 
     @property
     def text(self) -> str:
@@ -72,8 +83,20 @@ def without_template(a: PageLines, b: PageLines, pages: Mapping[tuple[str, int],
             return pages.get((a.site, h), 0) - (h in ha) - (h in hb) >= 1
 
         return _keep(a, lambda h: not template(h)), _keep(b, lambda h: not template(h))
-    keep_a = (lambda h: h in hb or pages.get((a.site, h), 0) < 2) if a.site else (lambda h: True)
-    keep_b = (lambda h: h in ha or pages.get((b.site, h), 0) < 2) if b.site else (lambda h: True)
+    if not (a.site and b.site):
+        keep_a = (lambda h: h in hb or pages.get((a.site, h), 0) < 2) if a.site else (lambda h: True)
+        keep_b = (lambda h: h in ha or pages.get((b.site, h), 0) < 2) if b.site else (lambda h: True)
+        return _keep(a, keep_a), _keep(b, keep_b)
+
+    def chrome_of_both(h: int) -> bool:
+        return pages.get((a.site, h), 0) >= SHARED_CHROME_PAGES and pages.get((b.site, h), 0) >= SHARED_CHROME_PAGES
+
+    def keep_a(h: int) -> bool:
+        return (h in hb and not chrome_of_both(h)) or pages.get((a.site, h), 0) < 2
+
+    def keep_b(h: int) -> bool:
+        return (h in ha and not chrome_of_both(h)) or pages.get((b.site, h), 0) < 2
+
     return _keep(a, keep_a), _keep(b, keep_b)
 
 

@@ -11,20 +11,33 @@ what lands in ``matches`` is not an estimate.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
-from ..store.bandindex import BandIndex
+from .bandindex import BandIndex
 from .boilerplate import PageLines, without_template
+from .templates import is_template_pair
+from ..text import tokens
 from ..fingerprint.minhash import PARAGRAPH_BAND, overlap, shingle_hashes
 from ..settings import Settings
-from ..store.sqlutil import ids, registered
+from ..sqlutil import ids, registered
 
 DUPLICATE = "duplicate"
 PARTIAL = "partial"
+ALIAS = "alias"
+"""Two pages of one site carrying one article: URL variants (www./amp./m., print, tracking), a same-site repost."""
+TEMPLATE = "template"
+"""Two stories written from one template (stock blurbs, lottery results): the same frame, other names and numbers."""
+CLUSTER_KINDS = (DUPLICATE, PARTIAL, ALIAS)
+"""Kinds of match that put two pages in one cluster; ``template`` pairs are kept apart."""
+CLUSTER_KINDS_SQL = "(" + ", ".join(f"'{k}'" for k in CLUSTER_KINDS) + ")"
+
+# Two pages of one site whose texts match under headlines sharing less than this
+# (token Jaccard) carry the site's text, not an article: a wall, a notice, chrome.
+SAME_HEADLINE = 0.5
 
 # A copy whose shingle set is less than this share of the other's, and mostly
 # contained in it, carries part of the article: a truncated repost.
@@ -175,8 +188,46 @@ def verify(
 
     out = []
     for a, b in pairs:
-        ta, tb = without_template(pages[a], pages[b], template_pages)
-        found = classify(shingles(a, ta), shingles(b, tb), settings)
-        if found is not None:
-            out.append(Match(a, b, found.similarity, found.containment, found.kind))
+        verdict = judge(pages[a], pages[b], template_pages, settings,
+                        lambda text, doc_id=a: shingles(doc_id, text), lambda text, doc_id=b: shingles(doc_id, text))
+        if verdict is not None:
+            found, kind = verdict
+            out.append(Match(a, b, found.similarity, found.containment, kind))
     return out
+
+
+def judge(
+    a: PageLines, b: PageLines, template_pages: Mapping[tuple[str, int], int], settings: Settings,
+    shingles_a: Callable[[str], np.ndarray], shingles_b: Callable[[str], np.ndarray],
+) -> tuple[Match, str] | None:
+    """The verdict on one candidate pair: (scores, kind), or None when the two do not carry one article.
+
+    - One site, one article key (URL variants): compared whole, an ``alias``.
+    - Otherwise compared without template lines; a match whose differences are
+      the names and numbers that fill one template is ``template``.
+    - One site, other key: an ``alias`` when the headlines agree; under
+      different headlines the shared text is the site's own, not an article.
+    """
+    same_site = bool(a.site) and a.site == b.site
+    if same_site and a.article_key and a.article_key == b.article_key:
+        found = classify(shingles_a(a.text), shingles_b(b.text), settings)
+        return (found, ALIAS) if found is not None else None
+    ta, tb = without_template(a, b, template_pages)
+    found = classify(shingles_a(ta), shingles_b(tb), settings)
+    if found is None:
+        return None
+    if is_template_pair(ta, tb, a.title, b.title):
+        return found, TEMPLATE
+    if same_site:
+        if headline_similarity(a.title, b.title) < SAME_HEADLINE:
+            return None
+        return found, ALIAS
+    return found, found.kind
+
+
+def headline_similarity(a: str | None, b: str | None) -> float:
+    """Token Jaccard of two headlines; 1.0 when either is missing (nothing says they differ)."""
+    ta, tb = set(tokens(a or "")), set(tokens(b or ""))
+    if not ta or not tb:
+        return 1.0
+    return len(ta & tb) / len(ta | tb)

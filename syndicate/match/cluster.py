@@ -2,7 +2,8 @@
 
 A cluster's id is its smallest doc_id, so merging two clusters or splitting
 one (when a page changes) needs only the components that were touched.
-Documents that match nothing are in no cluster.
+Documents that match nothing are in no cluster. Only matches of the clustering
+kinds (``CLUSTER_KINDS``) join clusters: two stories from one template do not.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from typing import Callable, Iterable, Sequence
 
 import duckdb
 
-from ..store.sqlutil import ids, registered
+from ..sqlutil import ids, registered
+from .candidates import CLUSTER_KINDS_SQL
 
 AFFECTED_SQL = """
 WITH touched AS (
          SELECT doc_id FROM touched_docs
-         UNION SELECT doc_b FROM matches WHERE doc_a IN (SELECT doc_id FROM touched_docs)
-         UNION SELECT doc_a FROM matches WHERE doc_b IN (SELECT doc_id FROM touched_docs)
+         UNION SELECT doc_b FROM matches WHERE doc_a IN (SELECT doc_id FROM touched_docs) AND kind IN {kinds}
+         UNION SELECT doc_a FROM matches WHERE doc_b IN (SELECT doc_id FROM touched_docs) AND kind IN {kinds}
      ),
      touched_clusters AS (
          SELECT DISTINCT cluster_id FROM clusters WHERE doc_id IN (SELECT doc_id FROM touched)
@@ -25,12 +27,13 @@ WITH touched AS (
 SELECT doc_id FROM touched
 UNION
 SELECT doc_id FROM clusters WHERE cluster_id IN (SELECT cluster_id FROM touched_clusters)
-"""
+""".format(kinds=CLUSTER_KINDS_SQL)
 
 EDGES_SQL = """
 SELECT doc_a, doc_b FROM matches
-WHERE doc_a IN (SELECT doc_id FROM affected_docs) OR doc_b IN (SELECT doc_id FROM affected_docs)
-"""
+WHERE (doc_a IN (SELECT doc_id FROM affected_docs) OR doc_b IN (SELECT doc_id FROM affected_docs))
+  AND kind IN {kinds}
+""".format(kinds=CLUSTER_KINDS_SQL)
 
 
 def components(edges: Iterable[tuple[int, int]]) -> dict[int, int]:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Union
 
+from .urls import normalize_url
+
 
 @dataclass(frozen=True)
 class Page:
@@ -16,6 +18,11 @@ class Page:
     canonical link, else ``fallback_url`` (the file's path as a file:// URL).
     Exactly one of ``html`` and ``text`` is set; ``text`` is an article already
     extracted upstream.
+
+    ``url`` is normalised as the page is read (tracking parameters, fragment
+    and default port dropped: :func:`syndicate.read.urls.normalize_url`), so
+    one page crawled under several spellings is one document; ``crawled_url``
+    keeps the URL exactly as the crawl recorded it.
     """
 
     source: str
@@ -26,6 +33,13 @@ class Page:
     fetched_at: datetime | None = None
     fallback_url: str | None = None
     title: str | None = None
+    crawled_url: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.url:
+            if self.crawled_url is None:
+                object.__setattr__(self, "crawled_url", self.url)
+            object.__setattr__(self, "url", normalize_url(self.url))
 
 
 @dataclass(frozen=True)

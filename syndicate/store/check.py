@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..fingerprint.minhash import PARAGRAPH_BAND
+from ..match.candidates import CLUSTER_KINDS_SQL
 from .database import Store
 
 
@@ -46,13 +47,14 @@ def _rules(store: Store) -> list[tuple[str, str]]:
         ("cluster row for a document that is not stored",
          "SELECT doc_id FROM clusters WHERE doc_id NOT IN (SELECT doc_id FROM documents)"),
         ("matched document without a cluster",
-         "SELECT doc_id FROM (SELECT doc_a AS doc_id FROM matches UNION SELECT doc_b FROM matches)"
+         f"SELECT doc_id FROM (SELECT doc_a AS doc_id FROM matches WHERE kind IN {CLUSTER_KINDS_SQL}"
+         f" UNION SELECT doc_b FROM matches WHERE kind IN {CLUSTER_KINDS_SQL})"
          " WHERE doc_id NOT IN (SELECT doc_id FROM clusters)"),
         ("document in more than one cluster",
          "SELECT doc_id FROM clusters GROUP BY doc_id HAVING count(*) > 1"),
         ("matched pair in different clusters",
          "SELECT m.doc_a, m.doc_b FROM matches m JOIN clusters a ON a.doc_id = m.doc_a"
-         " JOIN clusters b ON b.doc_id = m.doc_b WHERE a.cluster_id <> b.cluster_id"),
+         f" JOIN clusters b ON b.doc_id = m.doc_b WHERE a.cluster_id <> b.cluster_id AND m.kind IN {CLUSTER_KINDS_SQL}"),
         ("article without a signature of num_perm values",
          f"SELECT d.doc_id FROM documents d LEFT JOIN signatures s USING (doc_id)"
          f" WHERE d.status = 'article' AND (s.minhash IS NULL OR len(s.minhash) <> {s.num_perm})"),

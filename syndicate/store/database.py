@@ -3,7 +3,7 @@
 DuckDB is the index as well as the store: the LSH band hashes are the table
 ``bands`` and candidate pairs come from a join on it (see ``match.py``); a
 scan looks the stored rows up in a sorted copy of that table kept beside the
-database (``bandindex.py``), which follows every committed write.
+database (``match/bandindex.py``), which follows every committed write.
 All writes of a batch happen in one transaction, so an interrupted scan leaves
 the database as it was after the last whole batch.
 """
@@ -23,18 +23,18 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from .bandindex import BandIndex
+from ..match.bandindex import BandIndex
 from ..match.boilerplate import PageLines
 from ..errors import DatabaseError, SettingsMismatchError
 from ..extract.evidence import site_of
 from .lock import LockedError, holder
-from ..extract.article import Article
+from ..extract.article import Article, article_key
 from ..fingerprint.minhash import PARAGRAPH_BAND, Fingerprint
 from ..match.origin import Origin
 from ..read.page import ReadError
 from .schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION, TABLES, VIEWS
 from ..settings import Settings
-from .sqlutil import copy_to, ids, registered
+from ..sqlutil import copy_to, ids, registered
 
 # Below this many band rows (about 225k stored pages) a join on the table is as fast as
 # the band index (measured: 0.3-0.4 s against 0.5-0.7 s for 10k new pages and 100k
@@ -57,6 +57,15 @@ def _utc_naive(value: datetime | None) -> datetime | None:
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
     return value
+
+
+def _article_key_or_none(url: str | None, canonical: str | None) -> str | None:
+    return article_key(url, canonical) if url else None
+
+
+def no_article_reason(art: Article) -> str:
+    """Why a stored page has no article: what its text says (a wall), else no text, else too short to be one."""
+    return art.status_reason or ("no_text" if not art.text.strip() else "short")
 
 
 def _now() -> datetime:
@@ -158,6 +167,9 @@ class Store:
             return
         if any(step not in MIGRATIONS for step in range(version, SCHEMA_VERSION)):
             raise DatabaseError(f"{path} has schema {version}, which this syndicate cannot upgrade; use a new --db")
+        # migrations may call the Python rules that fill new columns
+        con.create_function("syndicate_article_key", _article_key_or_none, ["VARCHAR", "VARCHAR"], "VARCHAR",
+                            null_handling="special")
         con.execute("BEGIN")
         try:
             for step in range(version, SCHEMA_VERSION):
@@ -346,9 +358,10 @@ class Store:
             return {}
         with registered(self.con, wanted=ids(doc_ids)):
             rows = self.con.execute(
-                "SELECT d.doc_id, d.domain, d.text FROM documents d JOIN wanted w USING (doc_id)"
+                "SELECT d.doc_id, d.domain, d.text, d.title, d.article_key FROM documents d JOIN wanted w USING (doc_id)"
             ).fetchall()
-        return {doc_id: PageLines.of(site_of(domain or ""), text or "") for doc_id, domain, text in rows}
+        return {doc_id: PageLines.of(site_of(domain or ""), text or "", title=title, article_key=key or "")
+                for doc_id, domain, text, title, key in rows}
 
     def template_pages(self, pages: Sequence[PageLines]) -> dict[tuple[str, int], int]:
         """How many stored pages of each site carry each line of the given pages."""
@@ -454,7 +467,7 @@ class Store:
         doc = {name: [] for name in (
             "doc_id", "url", "domain", "site", "title", "author", "sitename", "published_at", "fetched_at",
             "modified_at", "canonical_url", "language", "source", "record", "content_hash", "status", "word_count",
-            "shingle_count", "text", "first_seen", "last_seen", "matched")}
+            "shingle_count", "text", "first_seen", "last_seen", "matched", "crawled_url", "status_reason", "article_key")}
         link_rows: dict[str, list] = {"doc_id": [], "url": [], "text": []}
         evidence_rows: dict[str, list] = {"doc_id": [], "kind": [], "url": [], "publisher": [], "text": []}
         sig_ids: list[int] = []
@@ -472,6 +485,8 @@ class Store:
                 status="article" if fp is not None else "no_article", word_count=art.word_count,
                 shingle_count=fp.shingle_count if fp is not None else 0, text=art.text,
                 first_seen=_utc_naive(first_seen), last_seen=now, matched=False,
+                crawled_url=art.crawled_url or art.url, status_reason=None if fp is not None else no_article_reason(art),
+                article_key=art.article_key,
             )
             for name, value in values.items():
                 doc[name].append(value)

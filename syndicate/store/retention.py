@@ -11,7 +11,7 @@ from ..match.cluster import recluster
 from ..errors import SyndicateError
 from .lock import WriteLock
 from ..match.origin import refresh as refresh_origins
-from .sqlutil import ids, registered
+from ..sqlutil import ids, registered
 from .database import Store
 
 _AGE_RE = re.compile(r"^\s*(\d+)\s*([dwh])\s*$", re.IGNORECASE)

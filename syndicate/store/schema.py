@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..match.origin import URL_KEY_MACRO
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the tables below; ``meta.schema_version`` holds a database's."""
 
 TABLES = ("meta", "documents", "links", "evidence", "signatures", "site_lines", "bands", "matches", "clusters",
@@ -16,7 +16,7 @@ TABLES = ("meta", "documents", "links", "evidence", "signatures", "site_lines", 
 
 # MIGRATIONS[n] turns a schema-n database into schema n+1. Each runs in the
 # transaction that also records the new version, so a failed upgrade leaves
-# the database as it was. Released versions: 1 (syndicate 0.1.0), 2.
+# the database as it was. Released versions: 1 (syndicate 0.1.0), 2, 3.
 MIGRATIONS: dict[int, str] = {
     # 1 -> 2: errors.kind, so a night's failures can be counted by cause
     1: """
@@ -27,6 +27,16 @@ UPDATE errors SET kind = CASE
     WHEN reason IN ('empty page', 'binary content, not HTML', 'not parseable as HTML')
       OR reason LIKE 'extraction failed%' THEN 'extract'
     ELSE 'read' END;
+""",
+    # 2 -> 3: the URL as crawled beside the normalised one, why a page has no article, and the
+    # key under which one article's URL variants on its own site agree
+    2: r"""
+ALTER TABLE documents ADD COLUMN crawled_url VARCHAR;
+ALTER TABLE documents ADD COLUMN status_reason VARCHAR;
+ALTER TABLE documents ADD COLUMN article_key VARCHAR;
+UPDATE documents SET crawled_url = url,
+    status_reason = CASE WHEN status = 'article' THEN NULL WHEN coalesce(word_count, 0) = 0 THEN 'no_text' ELSE 'short' END,
+    article_key = rtrim(regexp_replace(lower(coalesce(canonical_url, url)), '^[a-z]+://(www\.|m\.|amp\.|mobile\.)?', ''), '/');
 """,
 }
 
@@ -54,7 +64,10 @@ CREATE TABLE IF NOT EXISTS documents (
     text VARCHAR,
     first_seen TIMESTAMP,
     last_seen TIMESTAMP,
-    matched BOOLEAN
+    matched BOOLEAN,
+    crawled_url VARCHAR,
+    status_reason VARCHAR,
+    article_key VARCHAR
 );
 CREATE TABLE IF NOT EXISTS links (doc_id BIGINT NOT NULL, url VARCHAR, text VARCHAR);
 CREATE TABLE IF NOT EXISTS evidence (doc_id BIGINT NOT NULL, kind VARCHAR, url VARCHAR, publisher VARCHAR, text VARCHAR);
@@ -100,8 +113,9 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE TABLE IF NOT EXISTS errors (run_id BIGINT, source VARCHAR, record VARCHAR, reason VARCHAR, kind VARCHAR);
 """
 
-# Every page of a cluster but its origin is a copy; a page alone whose evidence
-# names an outside source is a cluster of one (origins row, no clusters row).
+# Every page of a cluster but its origin (and the origin's other URLs on its own
+# site) is a copy; a page alone whose evidence names an outside source is a
+# cluster of one (origins row, no clusters row).
 VIEWS = URL_KEY_MACRO + """
 CREATE OR REPLACE VIEW syndication AS
 WITH members AS (
@@ -139,5 +153,8 @@ JOIN documents cd ON cd.doc_id = m.doc_id
 LEFT JOIN documents od ON od.doc_id = o.origin_doc_id
 LEFT JOIN matches mt
     ON mt.doc_a = least(cd.doc_id, o.origin_doc_id) AND mt.doc_b = greatest(cd.doc_id, o.origin_doc_id)
-WHERE o.origin_doc_id IS DISTINCT FROM cd.doc_id;
+WHERE o.origin_doc_id IS DISTINCT FROM cd.doc_id
+  -- another URL of the origin's own article on its own site is not a copy
+  AND NOT coalesce(od.site = cd.site AND od.site <> '', false)
+  AND coalesce(mt.kind, '') NOT IN ('alias', 'template');
 """
