@@ -19,8 +19,9 @@ Run::
     python benchmarks/match_scale.py [--stored 100000,1000000] [--new 10000] [--keep DIR] [--cold]
 
 Builds, in a temporary DuckDB file, the ``bands`` table of N stored documents
-(74 LSH band hashes and 15 paragraph hashes each, random, as real fingerprints
-of distinct articles look) and its band index (past 20M band rows, where
+(74 LSH band hashes, 15 paragraph hashes and 94 anchor shingles each, random,
+as real fingerprints of distinct articles look; ``--anchors 0`` for the layout
+before anchors, to see what they cost) and its band index (past 20M band rows, where
 syndicate keeps one), then stores 10k new documents
 as a scan does (their rows appended to the index), 1% of them planted copies
 of stored documents. On a freshly opened database whose files are in the OS
@@ -49,7 +50,7 @@ import numpy as np
 import pyarrow as pa
 
 from syndicate.match import bandindex
-from syndicate.fingerprint.minhash import PARAGRAPH_BAND, warm_up
+from syndicate.fingerprint.minhash import ANCHOR_BAND, PARAGRAPH_BAND, warm_up
 from syndicate.match.candidates import candidate_pairs, verify
 from syndicate.settings import Settings
 from syndicate.sqlutil import registered
@@ -59,11 +60,18 @@ LSH_ROWS = 2 * Settings().bands  # whole text + opening passage
 PARAGRAPHS = 15
 
 
-def band_rows(doc_ids: np.ndarray, rng: np.random.Generator) -> pa.Table:
+ANCHORS = 94
+"""Anchor rows of a 750-token article at the default anchor_rate (1 shingle in 8); ``--anchors 0`` leaves them out."""
+
+
+def band_rows(doc_ids: np.ndarray, rng: np.random.Generator, anchors: int = ANCHORS) -> pa.Table:
     n = len(doc_ids)
-    per = LSH_ROWS + PARAGRAPHS
-    band = np.tile(np.concatenate([np.arange(LSH_ROWS), np.full(PARAGRAPHS, PARAGRAPH_BAND)]).astype(np.int16), n)
+    per = LSH_ROWS + PARAGRAPHS + anchors
+    band = np.tile(np.concatenate([np.arange(LSH_ROWS), np.full(PARAGRAPHS, PARAGRAPH_BAND),
+                                   np.full(anchors, ANCHOR_BAND)]).astype(np.int16), n)
     hashes = rng.integers(0, 2**63, size=n * per, dtype=np.uint64)
+    # anchors are 32-bit shingle hashes, as stored: chance collisions between articles happen, as in a real crawl
+    hashes.reshape(n, per)[:, LSH_ROWS + PARAGRAPHS:] &= np.uint64(0xFFFFFFFF)
     return pa.table({"band": band, "hash": hashes, "doc_id": np.repeat(doc_ids.astype(np.int64), per)})
 
 
@@ -109,7 +117,8 @@ def drop_caches() -> None:
     Path("/proc/sys/vm/drop_caches").write_text("3\n")
 
 
-def run(stored: int, new: int, seed: int = 1, keep: Path | None = None, cold: bool = False) -> ScaleResult:
+def run(stored: int, new: int, seed: int = 1, keep: Path | None = None, cold: bool = False,
+        anchors: int = ANCHORS) -> ScaleResult:
     """Build a database of ``stored`` + ``new`` documents (real schema, synthetic bands) and match the new ones.
 
     ``keep``: build it in this folder and leave it there (with its band index) for a closer look.
@@ -122,7 +131,7 @@ def run(stored: int, new: int, seed: int = 1, keep: Path | None = None, cold: bo
         store = Store.open(path)
         con = store.con
         for start in range(0, stored, 200_000):
-            chunk = band_rows(np.arange(start + 1, min(stored, start + 200_000) + 1), rng)
+            chunk = band_rows(np.arange(start + 1, min(stored, start + 200_000) + 1), rng, anchors)
             with registered(con, chunk=chunk):
                 con.execute("INSERT INTO bands SELECT * FROM chunk")
         # stored documents: one site per 5,000; texts only where verification reads them
@@ -134,7 +143,7 @@ def run(stored: int, new: int, seed: int = 1, keep: Path | None = None, cold: bo
         store.band_lookup()  # the index of the stored rows, made from the table
         index_seconds = time.perf_counter() - started
         new_ids = np.arange(stored + 1, stored + new + 1)
-        rows = band_rows(new_ids, rng)
+        rows = band_rows(new_ids, rng, anchors)
         # 1% of the new documents are copies of stored ones: same band hashes (whole text and lead)
         copies = new_ids[: new // 100]
         originals = rng.integers(1, stored + 1, size=len(copies))
@@ -142,7 +151,7 @@ def run(stored: int, new: int, seed: int = 1, keep: Path | None = None, cold: bo
         stored_hashes = dict(con.execute(
             "SELECT doc_id, list(hash ORDER BY band) FROM bands WHERE band >= 0 AND doc_id IN (SELECT * FROM unnest(?)) GROUP BY 1",
             [originals.tolist()]).fetchall())
-        per = LSH_ROWS + PARAGRAPHS
+        per = LSH_ROWS + PARAGRAPHS + anchors
         for copy, original in zip(copies, originals):
             offset = (copy - stored - 1) * per
             hashes[offset : offset + LSH_ROWS] = stored_hashes[int(original)]
@@ -202,10 +211,11 @@ def main() -> int:
     parser.add_argument("--new", type=int, default=10_000)
     parser.add_argument("--keep", type=Path, help="build in this folder and keep the databases (one subfolder per N)")
     parser.add_argument("--cold", action="store_true", help="empty the OS page cache before each timing (Linux, root)")
+    parser.add_argument("--anchors", type=int, default=ANCHORS, help="anchor rows per document (0: none)")
     args = parser.parse_args()
     sizes = [int(x) for x in args.stored.split(",")]
     print(f"{args.new} new documents ({args.new // 100} planted copies) against N stored; "
-          f"{LSH_ROWS + PARAGRAPHS} band rows per document")
+          f"{LSH_ROWS + PARAGRAPHS + args.anchors} band rows per document ({args.anchors} of them anchors)")
     print(f"{'stored':>10}{'band rows':>14}{'index s':>9}{'lookup s':>10}{'verify s':>10}{'table join s':>14}"
           f"{'pairs':>7}{'copies found':>14}{'verified':>10}")
     first = None
@@ -214,10 +224,10 @@ def main() -> int:
         if args.keep:
             keep = args.keep / str(n)
             keep.mkdir(parents=True, exist_ok=True)
-        r = run(n, args.new, keep=keep, cold=args.cold)
+        r = run(n, args.new, keep=keep, cold=args.cold, anchors=args.anchors)
         total = r.join_seconds + r.verify_seconds
         first = first or total
-        print(f"{n:>10}{n * (LSH_ROWS + PARAGRAPHS):>14}{r.index_seconds:>9.2f}{r.join_seconds:>10.2f}"
+        print(f"{n:>10}{n * (LSH_ROWS + PARAGRAPHS + args.anchors):>14}{r.index_seconds:>9.2f}{r.join_seconds:>10.2f}"
               f"{r.verify_seconds:>10.2f}{r.table_join_seconds:>14.2f}{r.pairs:>7}"
               f"{r.found:>8}/{args.new // 100}{r.verified:>7}/{args.new // 100}   ({total / first:.1f}x the first)")
     return 0

@@ -70,6 +70,8 @@ def cli() -> None:
 @click.option("--num-perm", type=click.IntRange(min=2), default=None, help="MinHash permutations [default: 128].")
 @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=None, help="Jaccard similarity of a duplicate [default: 0.5].")
 @click.option("--containment", type=click.FloatRange(0, 1, min_open=True), default=None, help="Share of the shorter article found in the longer one for a partial copy [default: 0.8].")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Verdict settings for a new database ([verdict] of syndicate.toml) [default: ./syndicate.toml if present].")
 @click.option("--extract", "mode", type=click.Choice(["precise", "fast"]), default="precise", show_default=True,
               envvar="SYNDICATE_EXTRACT", show_envvar=True,
               help="trafilatura's full extraction, or its fast path (about half the time, lower body F1).")
@@ -91,7 +93,8 @@ def cli() -> None:
               help="Seconds between progress lines when stderr is not a terminal (0: every batch).")
 def scan_command(
     paths: Sequence[str], db: str, workers: int | None, batch_size: int, shingle_size: int | None,
-    num_perm: int | None, threshold: float | None, containment: float | None, mode: str, max_page_mb: float,
+    num_perm: int | None, threshold: float | None, containment: float | None, config_path: str | None,
+    mode: str, max_page_mb: float,
     page_timeout: float, engine: str, master: str | None, parquet_out: str | None, quiet: bool, as_json: bool, log_interval: float,
 ) -> None:
     """Scan crawled pages (folders of .html/.html.gz, .jsonl exports, .warc/.warc.gz) into the database.
@@ -100,16 +103,29 @@ def scan_command(
     against everything stored before. Exit status: 0 ok; 3 completed, but some
     inputs could not be read (see the errors table); 75 another process is
     writing to the database; 2 a usage or database error; 1 the scan failed.
+
+    \b
+    Settings fixed at a database's first scan: --shingle-size and --num-perm
+    (what is stored for every page: fingerprints made otherwise would not
+    compare with the stored ones; change them with a new --db).
+    Settings that can change later: --threshold, --containment and the
+    [verdict] of syndicate.toml decide the kind of each stored pair from its
+    stored scores; change them on a stored database with 'syndicate recluster'
+    (no rescan).
     """
     from .engines.local import STATUS_WITH_ERRORS, scan
     from .store.database import Store
 
     signal.signal(signal.SIGTERM, _terminate)  # a clean stop: the run is marked failed, the lock released
-    overrides = {
+    from .settings import load_config
+
+    config = load_config(config_path)
+    overrides = dict(config.verdict)
+    overrides.update({
         k: v
         for k, v in dict(shingle_size=shingle_size, num_perm=num_perm, threshold=threshold, containment=containment).items()
         if v is not None
-    }
+    })
     settings = _requested_settings(db, overrides)
     progress = None if quiet else _Progress(sys.stderr.isatty(), log_interval)
     limits = dict(max_page_bytes=int(max_page_mb * 2**20), page_timeout=page_timeout or None, fast=mode == "fast")
@@ -243,26 +259,47 @@ def sql_command(query: str, db: str, fmt: str, write: bool) -> None:
     click.echo(format_rows(columns, rows, fmt), nl=False)
 
 
+def _query_options(command: Any) -> Any:
+    """--kinds, --min-similarity and --config: which stored matches copies, top, report and export show."""
+    command = click.option(
+        "--config", "config_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+        help="Take the [query] defaults of this file [default: $SYNDICATE_CONFIG, else ./syndicate.toml if present].",
+    )(command)
+    command = click.option(
+        "--min-similarity", type=float, default=None, metavar="X",
+        help="Least similarity a match must have, 0 to 1 [default: the config's, else 0].")(command)
+    return click.option(
+        "--kinds", default=None, metavar="KINDS",
+        help="Kinds of match to show, comma-separated (duplicate,partial,rewrite,alias,related,template) or all "
+             "[default: the config's, else duplicate,partial,rewrite,alias].")(command)
+
+
 @cli.command("copies")
 @click.argument("url")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def copies_command(url: str, db: str, fmt: str) -> None:
-    """List the pages that carry the same article as URL, with similarity."""
-    from .views.query import copies, origin_of
+@_query_options
+def copies_command(url: str, db: str, fmt: str, kinds: str | None, min_similarity: float | None,
+                   config_path: str | None) -> None:
+    """List the pages paired with the page at URL (its cluster, and its direct matches), with their scores."""
+    from .views.query import copies, origin_of, query_filters
     from .store.database import Store
 
+    filters = query_filters(config_path, kinds, min_similarity)
     with Store.open(db, read_only=True) as store:
-        found = copies(store, url)
+        found = copies(store, url, filters.kinds, filters.min_similarity)
         report = origin_of(store, url)
     if report.cluster_id is not None and not report.crawled:
         click.echo(printable(f"origin: {report.origin_url or report.publisher} (not crawled; {report.evidence})"), err=True)
     if not found:
-        click.echo(printable(f"no other page carries the article of {url}"), err=True)
+        limit = f"; similarity at least {filters.min_similarity:g}" if filters.min_similarity > 0 else ""
+        click.echo(printable(f"no other page carries the article of {url} (kinds {','.join(filters.kinds)}{limit})"),
+                   err=True)
         return
-    columns = ["url", "domain", "published_at", "similarity", "containment", "kind", "origin"]
+    columns = ["url", "domain", "published_at", "similarity", "containment", "trigram_containment", "kind", "origin"]
     rows = [
-        (c.url, c.domain, c.published_at, c.similarity, c.containment, c.kind or "via cluster", "origin" if c.is_origin else "")
+        (c.url, c.domain, c.published_at, c.similarity, c.containment, c.trigram_containment,
+         c.kind or "via cluster", "origin" if c.is_origin else "")
         for c in found
     ]
     click.echo(format_rows(columns, rows, fmt, max_width=None), nl=False)
@@ -298,13 +335,21 @@ def origin_command(url: str, db: str, fmt: str) -> None:
 @db_option
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-def top_command(db: str, limit: int, fmt: str) -> None:
-    """Domains most often the origin of copied articles, and domains that repost most."""
-    from .views.query import top
+@_query_options
+def top_command(db: str, limit: int, fmt: str, kinds: str | None, min_similarity: float | None,
+                config_path: str | None) -> None:
+    """Domains most often the origin of copied articles, and domains that repost most.
+
+    Only copies whose match with the origin page passes --kinds and
+    --min-similarity count; a copy linked to the origin only through other
+    pages of its cluster counts when a chain of passing matches joins them.
+    """
+    from .views.query import query_filters, top
     from .store.database import Store
 
+    filters = query_filters(config_path, kinds, min_similarity)
     with Store.open(db, read_only=True) as store:
-        origins, reposters = top(store, limit)
+        origins, reposters = top(store, limit, filters.kinds, filters.min_similarity)
     if fmt == "table":
         click.echo("Most copied origins")
     click.echo(format_rows(["origin", "articles", "copies"], origins, fmt), nl=False)
@@ -363,14 +408,21 @@ def diff_command(url_a: str, url_b: str, db: str, html_out: str | None) -> None:
 @db_option
 @click.option("--since", default=None, metavar="AGE", help="Only pages first seen this recently: 7d, 12w, 36h [default: all].")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="FILE", help="The HTML file to write.")
-def report_command(db: str, since: str | None, out: str) -> None:
-    """Write one offline HTML file: totals per run, top domains, repost lag, who copies whom, largest clusters."""
+@_query_options
+def report_command(db: str, since: str | None, out: str, kinds: str | None, min_similarity: float | None,
+                   config_path: str | None) -> None:
+    """Write one offline HTML file: totals per run, top domains, repost lag, who copies whom, largest clusters.
+
+    The copies counted are those that pass --kinds and --min-similarity, as in top.
+    """
+    from .views.query import query_filters
     from .views.report import report
     from .store.retention import parse_age
     from .store.database import Store
 
+    filters = query_filters(config_path, kinds, min_similarity)
     with Store.open(db, read_only=True) as store:
-        page = report(store, parse_age(since) if since else None)
+        page = report(store, parse_age(since) if since else None, filters.kinds, filters.min_similarity)
     Path(out).write_text(page, encoding="utf-8")
     click.echo(f"wrote {out} ({len(page) // 1024} KiB)")
 
@@ -380,13 +432,22 @@ def report_command(db: str, since: str | None, out: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), default="parquet", show_default=True)
 @click.option("--out", required=True, type=click.Path(file_okay=False), metavar="DIR", help="Folder to write into.")
 @click.option("--no-text", is_flag=True, help="Leave the article texts out (documents and corpus).")
-def export_command(db: str, fmt: str, out: str, no_text: bool) -> None:
-    """Write documents, matches, clusters, origins, syndication and a deduplicated corpus as files."""
+@_query_options
+def export_command(db: str, fmt: str, out: str, no_text: bool, kinds: str | None, min_similarity: float | None,
+                   config_path: str | None) -> None:
+    """Write documents, matches, clusters, origins, syndication and a deduplicated corpus as files.
+
+    --kinds and --min-similarity filter matches, syndication and the corpus
+    (pages count as one article only when passing matches join them).
+    """
     from .views.export import export
+    from .views.query import query_filters
     from .store.database import Store
 
+    filters = query_filters(config_path, kinds, min_similarity)
     with Store.open(db, read_only=True) as store:
-        for path, rows in export(store, out, fmt, with_text=not no_text):
+        for path, rows in export(store, out, fmt, with_text=not no_text, kinds=filters.kinds,
+                                 min_similarity=filters.min_similarity):
             click.echo(f"{path}  {rows} rows")
 
 
@@ -408,6 +469,39 @@ def check_command(db: str) -> None:
         click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {db}", err=True)
         click.get_current_context().exit(1)
     click.echo(f"ok: {counts[0]} documents, {counts[1]} matches, {counts[2]} clusters consistent")
+
+
+@cli.command("recluster")
+@db_option
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Take the [verdict] settings of this file [default: ./syndicate.toml if present].")
+@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), default=None, help="Jaccard similarity of a duplicate.")
+@click.option("--containment", type=click.FloatRange(0, 1, min_open=True), default=None,
+              help="Share of the shorter article found in the longer one for a partial copy.")
+@click.option("--rewrite-containment", type=click.FloatRange(0, 1), default=None,
+              help="Share of the shorter story's word trigrams found in the other for a rewrite.")
+@click.option("--rewrite-coverage", type=click.FloatRange(0, 1), default=None,
+              help="Share of the longer story's word trigrams found in the other for a rewrite.")
+@click.option("--kinds", "cluster_kinds", default=None, metavar="KINDS",
+              help="Kinds of match that join clusters, comma-separated (duplicate,partial,rewrite,alias,related,template).")
+def recluster_command(db: str, config_path: str | None, threshold: float | None, containment: float | None,
+                      rewrite_containment: float | None, rewrite_coverage: float | None, cluster_kinds: str | None) -> None:
+    """Judge the stored pairs again with new verdict settings, and rebuild clusters and origins (no rescan).
+
+    Every verified pair is stored with its scores, so a new threshold or other
+    cluster kinds take effect without extracting anything again. Settings not
+    given keep their stored values; options win over the config file.
+    """
+    from .settings import load_config
+    from .store.rejudge import rejudge
+
+    if not os.path.exists(db):
+        raise SyndicateError(f"no database at {db}; run 'syndicate scan PATH --db {db}' first")
+    changes = dict(load_config(config_path).verdict)
+    changes.update({k: v for k, v in dict(threshold=threshold, containment=containment,
+                                          rewrite_containment=rewrite_containment, rewrite_coverage=rewrite_coverage,
+                                          cluster_kinds=cluster_kinds).items() if v is not None})
+    click.echo(rejudge(db, changes).line())
 
 
 @cli.command("prune")

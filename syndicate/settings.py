@@ -46,9 +46,24 @@ def lsh_params(threshold: float, num_perm: int, points: int = 2001) -> tuple[int
     return pairs[best]
 
 
+CLUSTERABLE = ("duplicate", "partial", "rewrite", "alias", "related", "template")
+"""Kinds a user may let join clusters (``cluster_kinds``); the defaults leave ``related`` and ``template`` out."""
+
+
 @dataclass(frozen=True)
 class Settings:
-    """What a fingerprint means; two databases compare only with equal settings.
+    """What a fingerprint means, and how verified pairs are judged.
+
+    Two kinds of setting (see ``FINGERPRINT_KEYS`` and ``VERDICT_KEYS``):
+
+    - **fingerprint settings** decide what is stored for every page (shingles,
+      signatures, band rows). They are fixed at a database's first scan: a
+      different value would make new fingerprints incomparable with the stored
+      ones, so a scan with other values is refused;
+    - **verdict settings** decide which kind a verified pair gets from its
+      stored scores. Every verified pair above the floor is kept with its
+      scores, so these can change at any time: ``syndicate recluster`` applies
+      new ones to the stored pairs, clusters and origins without a rescan.
 
     ``threshold`` is the Jaccard similarity a duplicate must reach;
     ``candidate_threshold`` the similarity the LSH bands are tuned for (lower
@@ -71,6 +86,11 @@ class Settings:
     min_shared_containment: float = 0.4
     seed: int = 1
     scheme: str = "affine32"
+    anchor_rate: int = 8
+    rewrite_containment: float = 0.4
+    rewrite_coverage: float = 0.2
+    floor: float = 0.2
+    cluster_kinds: str = "duplicate,partial,rewrite,alias"
     bands: int = field(init=False)
     rows: int = field(init=False)
 
@@ -85,13 +105,30 @@ class Settings:
             raise SettingsMismatchError("--containment must be in (0, 1]")
         if self.num_perm < 2:
             raise SettingsMismatchError("--num-perm must be at least 2")
+        if self.anchor_rate < 1 or self.anchor_rate & (self.anchor_rate - 1):
+            raise SettingsMismatchError("anchor_rate must be a power of two")
+        unknown = set(self.kinds) - set(CLUSTERABLE)
+        if unknown or not self.kinds:
+            raise SettingsMismatchError(
+                f"--kinds takes a comma-separated list of {', '.join(CLUSTERABLE)} (got {self.cluster_kinds!r})")
+        for name in ("rewrite_containment", "rewrite_coverage", "floor"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise SettingsMismatchError(f"{name.replace('_', '-')} must be in [0, 1]")
         bands, rows = lsh_params(self.candidate_threshold, self.num_perm)
         object.__setattr__(self, "bands", bands)
         object.__setattr__(self, "rows", rows)
 
-    # Only these define a fingerprint; bands/rows follow from them.
-    KEYS = ("shingle_size", "num_perm", "threshold", "candidate_threshold", "containment", "lead_words", "min_shingles", "min_shared",
-            "min_shared_containment", "seed", "scheme")
+    # These define a fingerprint (bands/rows follow from them): fixed at a database's first scan.
+    FINGERPRINT_KEYS = ("shingle_size", "num_perm", "candidate_threshold", "lead_words", "seed", "scheme", "anchor_rate")
+    # These judge stored scores: changed at any time by `syndicate recluster`.
+    VERDICT_KEYS = ("threshold", "containment", "min_shingles", "min_shared", "min_shared_containment",
+                    "rewrite_containment", "rewrite_coverage", "floor", "cluster_kinds")
+    KEYS = FINGERPRINT_KEYS + VERDICT_KEYS
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds of match that join clusters (``cluster_kinds`` as a tuple)."""
+        return tuple(k.strip() for k in self.cluster_kinds.split(",") if k.strip())
 
     def to_json(self) -> str:
         return json.dumps({k: getattr(self, k) for k in self.KEYS}, sort_keys=True)
@@ -101,15 +138,103 @@ class Settings:
         data = json.loads(text)
         return cls(**{k: data[k] for k in cls.KEYS if k in data})
 
-    def differences(self, other: "Settings") -> list[str]:
+    def differences(self, other: "Settings", keys: tuple[str, ...] | None = None) -> list[str]:
         """Human-readable list of settings that differ, e.g. ``threshold 0.5 != 0.7``."""
         return [
             f"{k} {getattr(self, k)} != {getattr(other, k)}"
-            for k in self.KEYS
+            for k in (keys or self.KEYS)
             if getattr(self, k) != getattr(other, k)
         ]
+
+    def with_verdict_of(self, other: "Settings") -> "Settings":
+        """These fingerprint settings with ``other``'s verdict settings."""
+        return self.replace(**{k: getattr(other, k) for k in self.VERDICT_KEYS})
 
     def replace(self, **changes: object) -> "Settings":
         values = {k: getattr(self, k) for k in self.KEYS}
         values.update(changes)
         return dataclasses.replace(self, **values)  # type: ignore[arg-type]
+
+
+CONFIG_FILE = "syndicate.toml"
+"""Read from the working directory when no ``--config`` is given (and ``SYNDICATE_CONFIG`` is unset)."""
+
+
+@dataclass(frozen=True)
+class QueryDefaults:
+    """Defaults of the query-time filters (``copies``, ``top``, ``report``, ``export``): which matches to show."""
+
+    kinds: tuple[str, ...] = ("duplicate", "partial", "rewrite", "alias")
+    min_similarity: float = 0.0
+
+
+@dataclass(frozen=True)
+class Config:
+    """What ``syndicate.toml`` says: verdict settings (``[verdict]``) and query defaults (``[query]``).
+
+    ``verdict`` holds only the keys the file sets, so a database's stored
+    settings fill in the rest.
+    """
+
+    verdict: dict
+    query: QueryDefaults
+    path: str | None = None
+
+
+def load_config(path: str | None = None) -> Config:
+    """The configuration in ``path`` (or ``syndicate.toml`` here, if present); built-in defaults otherwise.
+
+    Example::
+
+        [verdict]                      # how pairs are judged; `syndicate recluster` applies changes
+        threshold = 0.5
+        rewrite_containment = 0.4
+        cluster_kinds = ["duplicate", "partial", "rewrite", "alias"]
+
+        [query]                        # what copies/top/report/export show by default
+        kinds = ["duplicate", "partial", "rewrite"]
+        min_similarity = 0.0
+    """
+    import os
+    import tomllib
+
+    chosen = path or os.environ.get("SYNDICATE_CONFIG") or (CONFIG_FILE if os.path.exists(CONFIG_FILE) else None)
+    if chosen is None:
+        return Config({}, QueryDefaults())
+    try:
+        with open(chosen, "rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise SettingsMismatchError(f"no configuration file at {chosen}") from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsMismatchError(f"cannot read {chosen}: {exc}") from None
+    unknown = set(data) - {"verdict", "query"}
+    verdict = dict(data.get("verdict", {}))
+    query = dict(data.get("query", {}))
+    unknown |= {f"verdict.{k}" for k in verdict if k not in Settings.VERDICT_KEYS}
+    unknown |= {f"query.{k}" for k in query if k not in ("kinds", "min_similarity")}
+    if unknown:
+        raise SettingsMismatchError(f"{chosen}: unknown setting(s) {', '.join(sorted(unknown))}; "
+                                    f"[verdict] takes {', '.join(Settings.VERDICT_KEYS)}, [query] takes kinds, min_similarity")
+    if isinstance(verdict.get("cluster_kinds"), (list, tuple)):
+        verdict["cluster_kinds"] = ",".join(verdict["cluster_kinds"])
+    kinds = query.get("kinds", QueryDefaults.kinds)
+    if isinstance(kinds, str):
+        kinds = [k.strip() for k in kinds.split(",") if k.strip()]
+    if not isinstance(kinds, (list, tuple)) or not all(isinstance(k, str) for k in kinds):
+        raise SettingsMismatchError(f"{chosen}: [query] kinds must be a list of kinds (got {kinds!r})")
+    if list(kinds) == ["all"]:
+        kinds = list(CLUSTERABLE)
+    bad = set(kinds) - set(CLUSTERABLE)
+    if bad or not kinds:
+        raise SettingsMismatchError(f"{chosen}: [query] kinds takes {', '.join(CLUSTERABLE)} (got {kinds!r})")
+    min_similarity = query.get("min_similarity", 0.0)
+    if not isinstance(min_similarity, (int, float)) or not 0 <= min_similarity <= 1:
+        raise SettingsMismatchError(f"{chosen}: [query] min_similarity must be a number in [0, 1]")
+    try:
+        Settings().replace(**verdict)  # checks the values now, naming the file
+    except (TypeError, ValueError) as exc:
+        raise SettingsMismatchError(f"{chosen}: [verdict] has a value of the wrong type ({exc})") from None
+    except SettingsMismatchError as exc:
+        raise SettingsMismatchError(f"{chosen}: {exc}") from None
+    return Config(verdict, QueryDefaults(tuple(kinds), float(min_similarity)), chosen)

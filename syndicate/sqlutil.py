@@ -27,11 +27,12 @@ def ids(values: object, name: str = "doc_id") -> pa.Table:
     return pa.table({name: pa.array(sorted(set(values)), pa.int64())})  # type: ignore[arg-type]
 
 
-def copy_to(con: duckdb.DuckDBPyConnection, query: str, path: Path, options: str = "(FORMAT parquet)") -> int:
+def copy_to(con: duckdb.DuckDBPyConnection, query: str, path: Path, options: str = "(FORMAT parquet)",
+            params: dict | None = None) -> int:
     """Write a query's rows to a file with DuckDB's COPY; returns how many rows it wrote.
 
-    ``query`` and ``options`` are the caller's own SQL; the path is quoted here
-    (COPY takes no parameter for it).
+    ``query`` and ``options`` are the caller's own SQL, ``params`` the query's
+    named parameters; the path is quoted here (COPY takes no parameter for it).
     """
     quoted = str(path).replace("'", "''")
-    return int(con.execute(f"COPY ({query}) TO '{quoted}' {options}").fetchall()[0][0])
+    return int(con.execute(f"COPY ({query}) TO '{quoted}' {options}", params or None).fetchall()[0][0])

@@ -46,7 +46,7 @@ def test_healthy_database_has_no_problems(db):
 
 # a pair of matched documents (a, b), an article x, and a document outside the cluster of the pair
 CORRUPTIONS = {
-    "match with a document that is not stored": "INSERT INTO matches VALUES ({a}, 999999, 0.9, 0.9, 'duplicate')",
+    "match with a document that is not stored": "INSERT INTO matches (doc_a, doc_b, similarity, containment, kind) VALUES ({a}, 999999, 0.9, 0.9, 'duplicate')",
     "article without its 74 band hashes": "DELETE FROM bands WHERE doc_id = {x} AND band = 3",
     "article without a signature of num_perm values": "DELETE FROM signatures WHERE doc_id = {x}",
     "matched pair in different clusters": "UPDATE clusters SET cluster_id = 424242 WHERE doc_id = {b}",
@@ -77,7 +77,7 @@ def test_each_corruption_is_found(db, rule):
 
 def test_cli_check_exits_1_and_names_the_problem(db):
     con = duckdb.connect(str(db))
-    con.execute("INSERT INTO matches VALUES (1, 999999, 0.9, 0.9, 'duplicate')")
+    con.execute("INSERT INTO matches (doc_a, doc_b, similarity, containment, kind) VALUES (1, 999999, 0.9, 0.9, 'duplicate')")
     con.close()
     done = subprocess.run([sys.executable, "-m", "syndicate", "check", "--db", str(db)],
                           capture_output=True, text=True, timeout=120)

@@ -126,7 +126,10 @@ def test_settings_mismatch_names_the_setting(sample_db):
     db, _ = sample_db
     result = run("scan", SAMPLE_CORPUS, "--db", db, "--threshold", "0.7")
     assert result.exit_code == 2
-    assert "threshold 0.5 != 0.7" in result.stderr and "use a new --db" in result.stderr
+    assert "threshold 0.5 != 0.7" in result.stderr and "syndicate recluster" in result.stderr
+    fixed = run("scan", SAMPLE_CORPUS, "--db", db, "--num-perm", "64")
+    assert fixed.exit_code == 2
+    assert "num_perm 128 != 64" in fixed.stderr and "use a new --db" in fixed.stderr
 
 
 def test_bad_inputs_give_exit_status_3_and_rows_in_errors(tmp_path, english_bodies):

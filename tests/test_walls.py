@@ -142,3 +142,15 @@ def test_patterns_are_lower_case_since_lines_are():
     for source in sources:
         literal = re.sub(r"\\[A-Za-z]", "", source)
         assert literal == literal.lower(), source
+
+
+def test_a_long_headline_repeated_on_the_first_line_is_not_the_story():
+    """As extracted from a real gizmodo page carrying a real wall (benchmarks/realcrawl.py): the headline
+    (16 words), a byline, "Advertisement" slots and the wall. The headline once made it 'an article'."""
+    case = next(c for c in CASES if c["id"] == "wall-paywall-user-trial")
+    wall = case["text"].split("\n")[-2:]  # TAKE A FREE TRIAL ..., SUBSCRIBE NOW
+    headline = "Stadia Falls Short of 4K at Launch, Destiny 2 Runs at a Native 1080p and Medium Settings"
+    text = "\n".join([headline, "Tom Davies", "Advertisement", "Associated Press", *wall, *["Advertisement"] * 5])
+    assert judge_text(text, headline).reason == "paywall"
+    # under another headline the first line is no headline, and it reads as the story's one paragraph
+    assert judge_text(text, "Google Stadia review").reason is None

@@ -398,7 +398,8 @@ def match_pending(store: Store, summary: ScanSummary, known: Unmatched | None = 
             return
         touched = _match(store, [d for d, is_article in pending.items() if is_article], summary, known or Unmatched(),
                          matching)
-        affected, assignment = recluster(store.con, sorted(set(pending) | set(touched)), matching.components)
+        affected, assignment = recluster(store.con, sorted(set(pending) | set(touched)), matching.components,
+                                         store.settings.kinds)
         old_clusters = store.cluster_ids(affected)
         store.replace_clusters(affected, assignment)
         dropped, origins = refresh_origins(store.con, affected, assignment, old_clusters, store.urls(list(pending)))

@@ -604,13 +604,15 @@ def judge_text(text: str, title: str | None = None) -> WallVerdict:
         if title_reason == CONSENT:
             title_reason = None
     reason = None
-    if not _holds_an_article(lines, title_reason is not None):
-        reason = _whole_text_reason(lines, text, title_reason)
+    # a first line that repeats the headline is the headline, not a paragraph of the story
+    headline = 1 if len(lines) > 1 and _same_as_title(lines.lines[0], title) else 0
+    if not _holds_an_article(lines, title_reason is not None, headline):
+        reason = _whole_text_reason(lines, text, title_reason, headline)
     kept, dropped = _drop_edges(lines, title)
     return WallVerdict(kept, reason, dropped)
 
 
-def _holds_an_article(lines: _Lines, notice_title: bool) -> bool:
+def _holds_an_article(lines: _Lines, notice_title: bool, headline: int = 0) -> bool:
     """Whether the lines no wall run can take are certainly an article by themselves.
 
     One long line that is no notice (longer than a gap line) is enough. Short
@@ -621,6 +623,8 @@ def _holds_an_article(lines: _Lines, notice_title: bool) -> bool:
     long_enough = 2 * MAX_GAP_WORDS  # characters: fewer cannot make more than MAX_GAP_WORDS words
     maybe = []
     for i, line in enumerate(lines.lines):
+        if i < headline:
+            continue
         if len(line) > long_enough and line.count(" ") >= MAX_GAP_WORDS:
             if lines.size(i) > MAX_WALL_LINE_WORDS and lines.word_count(i) >= MIN_ARTICLE_WORDS:
                 return True
@@ -630,7 +634,7 @@ def _holds_an_article(lines: _Lines, notice_title: bool) -> bool:
     n = len(lines)
     left = 0
     paragraph = False
-    for i in range(n):
+    for i in range(headline, n):
         if lines.kind(i) != _OTHER or (i and lines.kind(i - 1) != _OTHER) or (i + 1 < n and lines.kind(i + 1) != _OTHER):
             continue
         left += lines.word_count(i)
@@ -640,7 +644,7 @@ def _holds_an_article(lines: _Lines, notice_title: bool) -> bool:
     return False
 
 
-def _whole_text_reason(lines: _Lines, text: str, title_reason: str | None) -> str | None:
+def _whole_text_reason(lines: _Lines, text: str, title_reason: str | None, headline: int = 0) -> str | None:
     lines.read_whole(text)
     if title_reason is None and not any(lines.kind(i) == _WALL for i in lines.candidates):
         return None
@@ -650,6 +654,7 @@ def _whole_text_reason(lines: _Lines, text: str, title_reason: str | None) -> st
     wall = {i for run in _runs(range(n), lines, first_only=False) for i in run}
     rest = [i for i in range(n) if i not in wall]
     wall_words = total - sum(words[i] for i in rest)
+    rest = [i for i in rest if i >= headline]
     if wall_words and not _is_article(rest, words):
         if wall_words >= WALL_SHARE * total or _is_article(range(n), words):
             return _main_reason(wall, lines.reasons, words)

@@ -263,6 +263,26 @@ PARAGRAPH_BAND = -1
 PARAGRAPH_TOKENS = 8
 """A paragraph is indexed by the hash of its first this many tokens; shorter lines are not indexed."""
 
+ANCHOR_BAND = -2
+"""Band id of anchor shingles in the ``bands`` table: a sample of each article's shingles, one in
+``Settings.anchor_rate``, chosen by the shingle's hash, so two articles keep the same sample of
+what they share whatever else they hold. A story rewritten from another keeps runs of its wording;
+two that share two anchors are candidates even when their whole texts are far apart."""
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def anchors(shingles: np.ndarray, rate: int) -> np.ndarray:
+    """The anchor sample of a set of shingle hashes: those whose mixed hash has its top log2(rate) bits zero."""
+    if rate <= 1:
+        return shingles.astype(_U64)
+    bits = np.uint64(64 - (rate.bit_length() - 1))
+    wide = shingles.astype(_U64)
+    with np.errstate(over="ignore"):
+        keep = (wide * _GOLDEN) >> bits == 0
+    return wide[keep]
+"""A paragraph is indexed by the hash of its first this many tokens; shorter lines are not indexed."""
+
 
 @dataclass(frozen=True)
 class Fingerprint:

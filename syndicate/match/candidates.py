@@ -1,8 +1,9 @@
 """Candidate pairs from the band table, verified by similarity and containment.
 
 A pair is a candidate when the two documents share a band hash of the whole
-text (near-duplicates) or of the opening passage (truncated copies), or at
-least two paragraph starts (copies inside other chrome, edited copies). Each
+text (near-duplicates) or of the opening passage (truncated copies), at
+least two paragraph starts (copies inside other chrome, edited copies), or at
+least two anchor shingles (stories rewritten from one another). Each
 candidate is then verified on the exact shingle sets (recomputed from the
 stored text, or taken from the scan's workers) without its site template lines (see ``boilerplate.py``), so
 what lands in ``matches`` is not an estimate.
@@ -19,32 +20,31 @@ import pyarrow as pa
 
 from .bandindex import BandIndex
 from .boilerplate import PageLines, without_template
+from .scores import DUPLICATE, PARTIAL, RELATED, REWRITE, Scores, kind_of, measure
 from .templates import is_template_pair
 from ..text import tokens
-from ..fingerprint.minhash import PARAGRAPH_BAND, overlap, shingle_hashes
+from ..fingerprint.minhash import ANCHOR_BAND, PARAGRAPH_BAND, overlap, shingle_hashes
 from ..settings import Settings
 from ..sqlutil import ids, registered
 
-DUPLICATE = "duplicate"
-PARTIAL = "partial"
 ALIAS = "alias"
 """Two pages of one site carrying one article: URL variants (www./amp./m., print, tracking), a same-site repost."""
 TEMPLATE = "template"
 """Two stories written from one template (stock blurbs, lottery results): the same frame, other names and numbers."""
-CLUSTER_KINDS = (DUPLICATE, PARTIAL, ALIAS)
-"""Kinds of match that put two pages in one cluster; ``template`` pairs are kept apart."""
-CLUSTER_KINDS_SQL = "(" + ", ".join(f"'{k}'" for k in CLUSTER_KINDS) + ")"
+KINDS = (DUPLICATE, PARTIAL, REWRITE, ALIAS, TEMPLATE, RELATED)
+"""Every kind a stored match can have."""
 
 # Two pages of one site whose texts match under headlines sharing less than this
 # (token Jaccard) carry the site's text, not an article: a wall, a notice, chrome.
 SAME_HEADLINE = 0.5
 
-# A copy whose shingle set is less than this share of the other's, and mostly
-# contained in it, carries part of the article: a truncated repost.
-PARTIAL_SIZE_RATIO = 0.75
-
 # A paragraph start shared by more pages than this is boilerplate, not a lead.
 MAX_PARAGRAPH_BUCKET = 100
+# Anchors (a sample of each article's shingles, see fingerprint.ANCHOR_BAND): two articles sharing this
+# many are candidates (a story rewritten from another keeps runs of its wording); an anchor on more
+# pages than MAX_ANCHOR_BUCKET is a stock phrase, not a passage.
+MIN_SHARED_ANCHORS = 2
+MAX_ANCHOR_BUCKET = 100
 # A new page is paired with at most this many pages of one LSH bucket (the
 # earliest stored). A huge bucket is a story on hundreds of sites or text that
 # slipped through as boilerplate: linking to a few of its pages puts the new
@@ -80,6 +80,10 @@ SELECT DISTINCT least(a, b) AS doc_a, greatest(a, b) AS doc_b FROM (
     SELECT a, b FROM candidate_rows
     WHERE band = {PARAGRAPH_BAND} AND bucket <= {MAX_PARAGRAPH_BUCKET}
     GROUP BY a, b HAVING count(*) >= 2
+    UNION ALL
+    SELECT a, b FROM candidate_rows
+    WHERE band = {ANCHOR_BAND} AND bucket <= {MAX_ANCHOR_BUCKET}
+    GROUP BY a, b HAVING count(*) >= {MIN_SHARED_ANCHORS}
 )
 ORDER BY doc_a, doc_b
 """
@@ -88,16 +92,21 @@ CAPPED_SQL = f"SELECT count(*) FROM candidate_rows WHERE band >= 0 AND rank = {M
 
 @dataclass(frozen=True)
 class Match:
-    """Two documents carrying the same article; ``doc_a < doc_b``."""
+    """Two documents sharing text, with the kind of match and the evidence; ``doc_a < doc_b``."""
 
     doc_a: int
     doc_b: int
     similarity: float
     containment: float
     kind: str
+    scores: Scores | None = None
 
-    def as_row(self) -> tuple[int, int, float, float, str]:
-        return (self.doc_a, self.doc_b, self.similarity, self.containment, self.kind)
+    def as_row(self) -> tuple:
+        """The ``matches`` row: ids, similarity, containment, kind, then the other scores (see scores.py)."""
+        s = self.scores
+        extra = (s.shared, s.trigram_containment, s.trigram_coverage, s.longest_run, s.shared_sentences,
+                 s.title_similarity) if s is not None else (None,) * 6
+        return (self.doc_a, self.doc_b, self.similarity, self.containment, self.kind, *extra)
 
 
 def candidate_pairs(
@@ -140,26 +149,21 @@ def _hits_from_index(con: duckdb.DuckDBPyConnection, index: BandIndex) -> None:
 
 
 def classify(a: np.ndarray, b: np.ndarray, settings: Settings) -> Match | None:
-    """Verify one pair of shingle sets; None when they do not carry the same article.
+    """Whether two shingle sets carry the same article (``duplicate`` or ``partial``); None otherwise.
 
     Same article: Jaccard similarity at least ``settings.threshold``, or the
     smaller one (of at least ``settings.min_shingles`` shingles) contained in
     the larger one at ``settings.containment``, or at least
     ``settings.min_shared`` shingles in common making up
     ``settings.min_shared_containment`` of the smaller. It is ``partial`` when
-    contained but clearly shorter.
+    contained but clearly shorter. (Rewrites need the texts: see :func:`judge`.)
     """
     similarity, containment, shared = overlap(a, b)
-    small, large = sorted((len(a), len(b)))
-    contained = containment >= settings.containment and small >= settings.min_shingles
-    # a long run of identical text (several paragraphs) is a partial copy even when
-    # the copy carries much text of its own (chrome the extractor kept, commentary)
-    block = shared >= settings.min_shared and containment >= settings.min_shared_containment
-    contained = contained or block
-    if similarity < settings.threshold and not contained:
+    scores = Scores(round(similarity, 6), round(containment, 6), shared, 0.0, 0.0, 0, 0, None)
+    kind = kind_of(scores, settings)
+    if kind not in (DUPLICATE, PARTIAL):
         return None
-    kind = PARTIAL if contained and small < PARTIAL_SIZE_RATIO * large else DUPLICATE
-    return Match(0, 0, round(similarity, 6), round(containment, 6), kind)
+    return Match(0, 0, scores.similarity, scores.containment, kind, scores)
 
 
 def verify(
@@ -191,38 +195,43 @@ def verify(
         verdict = judge(pages[a], pages[b], template_pages, settings,
                         lambda text, doc_id=a: shingles(doc_id, text), lambda text, doc_id=b: shingles(doc_id, text))
         if verdict is not None:
-            found, kind = verdict
-            out.append(Match(a, b, found.similarity, found.containment, kind))
+            scores, kind = verdict
+            out.append(Match(a, b, scores.similarity, scores.containment, kind, scores))
     return out
 
 
 def judge(
     a: PageLines, b: PageLines, template_pages: Mapping[tuple[str, int], int], settings: Settings,
     shingles_a: Callable[[str], np.ndarray], shingles_b: Callable[[str], np.ndarray],
-) -> tuple[Match, str] | None:
-    """The verdict on one candidate pair: (scores, kind), or None when the two do not carry one article.
+) -> tuple[Scores, str] | None:
+    """The verdict on one candidate pair: (scores, kind), or None below the floor or when the text is a site's own.
 
-    - One site, one article key (URL variants): compared whole, an ``alias``.
-    - Otherwise compared without template lines; a match whose differences are
-      the names and numbers that fill one template is ``template``.
+    - One site, one article key (URL variants): compared whole, an ``alias``
+      when they carry one article.
+    - Otherwise compared without template lines, and graded by the scores
+      (:func:`syndicate.match.scores.kind_of`): ``duplicate``, ``partial``,
+      ``rewrite`` or ``related``; a match whose differences are the names and
+      numbers that fill one template is ``template``.
     - One site, other key: an ``alias`` when the headlines agree; under
       different headlines the shared text is the site's own, not an article.
     """
+    k = settings.shingle_size
     same_site = bool(a.site) and a.site == b.site
     if same_site and a.article_key and a.article_key == b.article_key:
-        found = classify(shingles_a(a.text), shingles_b(b.text), settings)
-        return (found, ALIAS) if found is not None else None
+        scores = measure(a.text, b.text, shingles_a(a.text), shingles_b(b.text), k, a.title, b.title)
+        return (scores, ALIAS) if kind_of(scores, settings) in (DUPLICATE, PARTIAL) else None
     ta, tb = without_template(a, b, template_pages)
-    found = classify(shingles_a(ta), shingles_b(tb), settings)
-    if found is None:
+    scores = measure(ta, tb, shingles_a(ta), shingles_b(tb), k, a.title, b.title)
+    kind = kind_of(scores, settings)
+    if kind is None:
         return None
-    if is_template_pair(ta, tb, a.title, b.title):
-        return found, TEMPLATE
-    if same_site:
+    if kind != RELATED and is_template_pair(ta, tb, a.title, b.title):
+        return scores, TEMPLATE
+    if same_site and kind != RELATED:
         if headline_similarity(a.title, b.title) < SAME_HEADLINE:
             return None
-        return found, ALIAS
-    return found, found.kind
+        return scores, ALIAS if kind in (DUPLICATE, PARTIAL) else kind
+    return scores, kind
 
 
 def headline_similarity(a: str | None, b: str | None) -> float:

@@ -3,7 +3,8 @@
 A cluster's id is its smallest doc_id, so merging two clusters or splitting
 one (when a page changes) needs only the components that were touched.
 Documents that match nothing are in no cluster. Only matches of the clustering
-kinds (``CLUSTER_KINDS``) join clusters: two stories from one template do not.
+kinds (``Settings.cluster_kinds``: by default ``duplicate``, ``partial``,
+``rewrite`` and ``alias``) join clusters: two stories from one template do not.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from typing import Callable, Iterable, Sequence
 
 import duckdb
 
+from ..settings import Settings
 from ..sqlutil import ids, registered
-from .candidates import CLUSTER_KINDS_SQL
 
 AFFECTED_SQL = """
 WITH touched AS (
          SELECT doc_id FROM touched_docs
-         UNION SELECT doc_b FROM matches WHERE doc_a IN (SELECT doc_id FROM touched_docs) AND kind IN {kinds}
-         UNION SELECT doc_a FROM matches WHERE doc_b IN (SELECT doc_id FROM touched_docs) AND kind IN {kinds}
+         UNION SELECT doc_b FROM matches WHERE doc_a IN (SELECT doc_id FROM touched_docs) AND list_contains($kinds, kind)
+         UNION SELECT doc_a FROM matches WHERE doc_b IN (SELECT doc_id FROM touched_docs) AND list_contains($kinds, kind)
      ),
      touched_clusters AS (
          SELECT DISTINCT cluster_id FROM clusters WHERE doc_id IN (SELECT doc_id FROM touched)
@@ -27,13 +28,13 @@ WITH touched AS (
 SELECT doc_id FROM touched
 UNION
 SELECT doc_id FROM clusters WHERE cluster_id IN (SELECT cluster_id FROM touched_clusters)
-""".format(kinds=CLUSTER_KINDS_SQL)
+"""
 
 EDGES_SQL = """
 SELECT doc_a, doc_b FROM matches
 WHERE (doc_a IN (SELECT doc_id FROM affected_docs) OR doc_b IN (SELECT doc_id FROM affected_docs))
-  AND kind IN {kinds}
-""".format(kinds=CLUSTER_KINDS_SQL)
+  AND list_contains($kinds, kind)
+"""
 
 
 def components(edges: Iterable[tuple[int, int]]) -> dict[int, int]:
@@ -58,23 +59,27 @@ def components(edges: Iterable[tuple[int, int]]) -> dict[int, int]:
     return {node: find(node) for node in parent}
 
 
+DEFAULT_KINDS = Settings().kinds
+
 Components = Callable[[Iterable[tuple[int, int]]], dict[int, int]]
 
 
 def recluster(
-    con: duckdb.DuckDBPyConnection, touched: Sequence[int], components_of: Components | None = None
+    con: duckdb.DuckDBPyConnection, touched: Sequence[int], components_of: Components | None = None,
+    kinds: Sequence[str] = DEFAULT_KINDS,
 ) -> tuple[list[int], dict[int, int]]:
     """New cluster assignment for everything connected to the ``touched`` documents.
 
     ``touched`` are documents whose matches changed (new, re-extracted or
     removed pages and their partners). Returns the documents whose cluster
     rows must be replaced, and their new doc_id -> cluster_id assignment.
-    ``components_of`` computes the components (default: union-find here).
+    ``components_of`` computes the components (default: union-find here);
+    ``kinds`` are the kinds of match that join clusters.
     """
     if not touched:
         return [], {}
     with registered(con, touched_docs=ids(touched)):
-        affected = [row[0] for row in con.execute(AFFECTED_SQL).fetchall()]
+        affected = [row[0] for row in con.execute(AFFECTED_SQL, {"kinds": list(kinds)}).fetchall()]
     with registered(con, affected_docs=ids(affected)):
-        edges = con.execute(EDGES_SQL).fetchall()
+        edges = con.execute(EDGES_SQL, {"kinds": list(kinds)}).fetchall()
     return affected, (components_of or components)(edges)

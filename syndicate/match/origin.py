@@ -632,7 +632,7 @@ def canonical_pages(con: duckdb.DuckDBPyConnection, origins: list[Origin], group
             continue
         site, key = chosen[2], chosen[3]
         aliases = [(d, *rows[d]) for d in groups[o.cluster_id] if d in rows and rows[d][2] == site and rows[d][3] == key]
-        best = min(aliases, key=lambda a: (not _is_own_canonical(a[1], a[2]), len(a[1]), a[1]))
+        best = min(aliases, key=lambda a: (not _is_own_canonical(a[1], a[2]), _is_rendering(a[1]), len(a[1]), a[1]))
         if best[0] == o.origin_doc_id:
             out.append(o)
             continue
@@ -640,6 +640,15 @@ def canonical_pages(con: duckdb.DuckDBPyConnection, origins: list[Origin], group
         out.append(replace(o, origin_doc_id=best[0], origin_url=best[1], origin_domain=domain_of(best[1]),
                            evidence=note.lstrip("; ")))
     return out
+
+
+_RENDERING = re.compile(r"^https?://(?:amp|m|mobile)\.|/amp(?:/|$|\?)|\.amp(?:\.html)?(?:$|\?)|[?&](?:amp|outputType=amp|print)\b|/print(?:/|$)",
+                        re.IGNORECASE)
+
+
+def _is_rendering(url: str) -> bool:
+    """An AMP, mobile or print rendering of a page (never the origin when the page itself is stored)."""
+    return bool(_RENDERING.search(url))
 
 
 def _is_own_canonical(url: str, canonical: str | None) -> bool:
@@ -662,9 +671,15 @@ def refresh(
     groups: dict[int, list[int]] = defaultdict(list)
     for doc_id, cluster_id in assignment.items():
         groups[cluster_id].append(doc_id)
-    for doc_id in affected:
-        if doc_id not in assignment:
-            groups[doc_id] = [doc_id]
+    alone = [d for d in affected if d not in assignment]
+    if alone:  # a page alone gets an origin only when it carries an article: a wall that credits AP is not AP's copy
+        with registered(con, alone_docs=ids(alone)):
+            articles = {r[0] for r in con.execute(
+                "SELECT doc_id FROM documents WHERE status = 'article' AND doc_id IN (SELECT doc_id FROM alone_docs)"
+            ).fetchall()}
+        for doc_id in alone:
+            if doc_id in articles:
+                groups[doc_id] = [doc_id]
     keys = sorted({url_key(u) for u in new_urls})
     if keys:
         with registered(con, new_keys=pa.table({"k": pa.array(keys, pa.string())})):

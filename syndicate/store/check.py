@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..fingerprint.minhash import PARAGRAPH_BAND
-from ..match.candidates import CLUSTER_KINDS_SQL
 from .database import Store
 
 
@@ -32,6 +30,7 @@ class Problem:
 def _rules(store: Store) -> list[tuple[str, str]]:
     s = store.settings
     lsh_bands = 2 * s.bands
+    kinds = "(" + ", ".join(f"'{k}'" for k in s.kinds) + ")"  # validated against CLUSTERABLE by Settings
     return [
         ("duplicate doc_id in documents",
          "SELECT doc_id FROM documents GROUP BY doc_id HAVING count(*) > 1"),
@@ -47,20 +46,20 @@ def _rules(store: Store) -> list[tuple[str, str]]:
         ("cluster row for a document that is not stored",
          "SELECT doc_id FROM clusters WHERE doc_id NOT IN (SELECT doc_id FROM documents)"),
         ("matched document without a cluster",
-         f"SELECT doc_id FROM (SELECT doc_a AS doc_id FROM matches WHERE kind IN {CLUSTER_KINDS_SQL}"
-         f" UNION SELECT doc_b FROM matches WHERE kind IN {CLUSTER_KINDS_SQL})"
+         f"SELECT doc_id FROM (SELECT doc_a AS doc_id FROM matches WHERE kind IN {kinds}"
+         f" UNION SELECT doc_b FROM matches WHERE kind IN {kinds})"
          " WHERE doc_id NOT IN (SELECT doc_id FROM clusters)"),
         ("document in more than one cluster",
          "SELECT doc_id FROM clusters GROUP BY doc_id HAVING count(*) > 1"),
         ("matched pair in different clusters",
          "SELECT m.doc_a, m.doc_b FROM matches m JOIN clusters a ON a.doc_id = m.doc_a"
-         f" JOIN clusters b ON b.doc_id = m.doc_b WHERE a.cluster_id <> b.cluster_id AND m.kind IN {CLUSTER_KINDS_SQL}"),
+         f" JOIN clusters b ON b.doc_id = m.doc_b WHERE a.cluster_id <> b.cluster_id AND m.kind IN {kinds}"),
         ("article without a signature of num_perm values",
          f"SELECT d.doc_id FROM documents d LEFT JOIN signatures s USING (doc_id)"
          f" WHERE d.status = 'article' AND (s.minhash IS NULL OR len(s.minhash) <> {s.num_perm})"),
         (f"article without its {lsh_bands} band hashes",
          f"SELECT d.doc_id FROM documents d LEFT JOIN (SELECT doc_id, count(DISTINCT band) AS n FROM bands"
-         f" WHERE band <> {PARAGRAPH_BAND} GROUP BY doc_id) b USING (doc_id)"
+         f" WHERE band >= 0 GROUP BY doc_id) b USING (doc_id)"
          f" WHERE d.status = 'article' AND coalesce(b.n, 0) <> {lsh_bands}"),
         ("band, signature, link or evidence row of a document that is not stored",
          "SELECT doc_id FROM (SELECT doc_id FROM bands UNION SELECT doc_id FROM signatures"

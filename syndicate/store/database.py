@@ -29,7 +29,7 @@ from ..errors import DatabaseError, SettingsMismatchError
 from ..extract.evidence import site_of
 from .lock import LockedError, holder
 from ..extract.article import Article, article_key
-from ..fingerprint.minhash import PARAGRAPH_BAND, Fingerprint
+from ..fingerprint.minhash import ANCHOR_BAND, PARAGRAPH_BAND, Fingerprint, anchors
 from ..match.origin import Origin
 from ..read.page import ReadError
 from .schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION, TABLES, VIEWS
@@ -128,9 +128,15 @@ class Store:
                 con.execute("COMMIT")
             else:
                 if settings is not None and settings != stored:
+                    fixed = stored.differences(settings, Settings.FINGERPRINT_KEYS)
+                    if fixed:
+                        raise SettingsMismatchError(
+                            f"{path} was built with other fingerprint settings ({'; '.join(fixed)}), which are fixed "
+                            "at the first scan; scan with the stored settings or use a new --db"
+                        )
                     raise SettingsMismatchError(
-                        f"{path} was built with other settings ({'; '.join(stored.differences(settings))}); "
-                        "scan with the stored settings or use a new --db"
+                        f"{path} judges matches with other settings ({'; '.join(stored.differences(settings))}); "
+                        f"change them with 'syndicate recluster --db {path}' and the same options (no rescan needed)"
                     )
                 settings = stored
                 if not read_only:
@@ -201,6 +207,14 @@ class Store:
                 f"{path} was written by a newer syndicate (schema {version}, this one reads {SCHEMA_VERSION}); upgrade syndicate"
             )
         return Settings.from_json(rows["settings"])
+
+    def set_verdict(self, settings: Settings) -> None:
+        """Record new verdict settings (``syndicate recluster``); the fingerprint settings cannot change."""
+        fixed = self.settings.differences(settings, Settings.FINGERPRINT_KEYS)
+        if fixed:
+            raise SettingsMismatchError(f"fingerprint settings are fixed at the first scan ({'; '.join(fixed)})")
+        self.con.execute("UPDATE meta SET value = ? WHERE key = 'settings'", [settings.to_json()])
+        self.settings = settings
 
     def close(self) -> None:
         self.con.close()
@@ -501,10 +515,12 @@ class Store:
             if fp is not None:
                 sig_ids.append(doc_id)
                 sigs.append(fp.signature)
-                n, k = len(fp.bands), len(fp.paragraphs)
-                band_ids.append(np.concatenate([np.arange(n, dtype=np.int16), np.full(k, PARAGRAPH_BAND, dtype=np.int16)]))
-                band_hashes.append(np.concatenate([fp.bands, fp.paragraphs]))
-                band_docs.append(np.full(n + k, doc_id, dtype=np.int64))
+                anchor = anchors(fp.shingles, self.settings.anchor_rate)
+                n, k, m = len(fp.bands), len(fp.paragraphs), len(anchor)
+                band_ids.append(np.concatenate([np.arange(n, dtype=np.int16), np.full(k, PARAGRAPH_BAND, dtype=np.int16),
+                                                np.full(m, ANCHOR_BAND, dtype=np.int16)]))
+                band_hashes.append(np.concatenate([fp.bands, fp.paragraphs, anchor]))
+                band_docs.append(np.full(n + k + m, doc_id, dtype=np.int64))
         ts = pa.timestamp("us")
         doc_types = {"published_at": ts, "fetched_at": ts, "modified_at": ts, "first_seen": ts, "last_seen": ts,
                      "doc_id": pa.int64(), "word_count": pa.int32(), "shingle_count": pa.int32(),
@@ -587,14 +603,18 @@ class Store:
             with registered(self.con, gone=gone):
                 self.con.execute("DELETE FROM matches USING gone WHERE matches.doc_a = gone.a AND matches.doc_b = gone.b")
 
-    def write_matches(self, matches: Sequence[tuple[int, int, float, float, str]]) -> None:
+    MATCH_COLUMNS = (("doc_a", pa.int64()), ("doc_b", pa.int64()), ("similarity", pa.float64()),
+                     ("containment", pa.float64()), ("kind", pa.string()), ("shared", pa.int32()),
+                     ("trigram_containment", pa.float64()), ("trigram_coverage", pa.float64()),
+                     ("longest_run", pa.int32()), ("shared_sentences", pa.int32()), ("title_similarity", pa.float64()))
+
+    def write_matches(self, matches: Sequence[tuple]) -> None:
+        """Insert ``Match.as_row()`` rows (ids, similarity, containment, kind, then the other scores)."""
         if matches:
-            a, b, sim, cont, kind = zip(*matches)
-            self._insert("matches", pa.table({
-                "doc_a": pa.array(a, pa.int64()), "doc_b": pa.array(b, pa.int64()),
-                "similarity": pa.array(sim, pa.float64()), "containment": pa.array(cont, pa.float64()),
-                "kind": pa.array(kind, pa.string()),
-            }))
+            columns = list(zip(*matches))
+            columns += [(None,) * len(matches)] * (len(self.MATCH_COLUMNS) - len(columns))
+            self._insert("matches", pa.table({name: pa.array(values, kind)
+                                              for (name, kind), values in zip(self.MATCH_COLUMNS, columns)}))
 
     def cluster_ids(self, doc_ids: Sequence[int]) -> list[int]:
         """Current cluster ids of the given documents."""

@@ -62,7 +62,7 @@ def prune(db: str | os.PathLike[str], older_than: timedelta, now: datetime | Non
         with store.transaction():
             store.delete_documents(old)
             touched = sorted(set(old) | set(partners))
-            affected, assignment = recluster(con, touched)
+            affected, assignment = recluster(con, touched, kinds=store.settings.kinds)
             old_clusters = store.cluster_ids(affected)
             store.replace_clusters(affected, assignment)
             dropped, origins = refresh_origins(con, affected, assignment, old_clusters, [])

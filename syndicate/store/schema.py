@@ -28,9 +28,16 @@ UPDATE errors SET kind = CASE
       OR reason LIKE 'extraction failed%' THEN 'extract'
     ELSE 'read' END;
 """,
-    # 2 -> 3: the URL as crawled beside the normalised one, why a page has no article, and the
-    # key under which one article's URL variants on its own site agree
+    # 2 -> 3: the URL as crawled beside the normalised one, why a page has no article, the key
+    # under which one article's URL variants on its own site agree; every score of a match
+    # (older matches keep NULL there, and their kind: recluster grades only scored pairs)
     2: r"""
+ALTER TABLE matches ADD COLUMN shared INTEGER;
+ALTER TABLE matches ADD COLUMN trigram_containment DOUBLE;
+ALTER TABLE matches ADD COLUMN trigram_coverage DOUBLE;
+ALTER TABLE matches ADD COLUMN longest_run INTEGER;
+ALTER TABLE matches ADD COLUMN shared_sentences INTEGER;
+ALTER TABLE matches ADD COLUMN title_similarity DOUBLE;
 ALTER TABLE documents ADD COLUMN crawled_url VARCHAR;
 ALTER TABLE documents ADD COLUMN status_reason VARCHAR;
 ALTER TABLE documents ADD COLUMN article_key VARCHAR;
@@ -79,7 +86,13 @@ CREATE TABLE IF NOT EXISTS matches (
     doc_b BIGINT NOT NULL,
     similarity DOUBLE,
     containment DOUBLE,
-    kind VARCHAR
+    kind VARCHAR,
+    shared INTEGER,
+    trigram_containment DOUBLE,
+    trigram_coverage DOUBLE,
+    longest_run INTEGER,
+    shared_sentences INTEGER,
+    title_similarity DOUBLE
 );
 CREATE TABLE IF NOT EXISTS clusters (doc_id BIGINT NOT NULL, cluster_id BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS origins (

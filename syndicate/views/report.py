@@ -14,47 +14,68 @@ import io
 import math
 from datetime import datetime, timedelta, timezone
 
+from typing import Sequence
+
 from .display import html_text
+from .query import ALL_KINDS, check_filters, filtered_syndication
 from ..store.database import Store
 
 TOP = 10
 
 
-def _since_sql(since: timedelta | None) -> tuple[str, list]:
+def _since_sql(since: timedelta | None) -> tuple[str, dict]:
     if since is None:
-        return "TRUE", []
+        return "TRUE", {}
     cutoff = datetime.now(timezone.utc).replace(tzinfo=None) - since
-    return "d.first_seen >= ?", [cutoff]
+    return "d.first_seen >= $cutoff", {"cutoff": cutoff}
 
 
-def gather(store: Store, since: timedelta | None = None) -> dict:
-    """The report's numbers, from the documented tables and view (what a user could ask in SQL)."""
+def gather(store: Store, since: timedelta | None = None, kinds: str | Sequence[str] | None = None,
+           min_similarity: float = 0.0) -> dict:
+    """The report's numbers, from the documented tables and view (what a user could ask in SQL).
+
+    The copies (totals, top domains, lag, who copies whom) are the
+    ``syndication`` rows that pass the filters, by the rule of
+    :mod:`syndicate.views.query` (``kinds``, None for every kind, and
+    ``min_similarity``): a copy whose match with the origin page fails is left
+    out, and one linked to the origin only through other pages unless a chain
+    of passing matches joins them. The runs and the largest clusters are as stored.
+    """
     con = store.con
-    where, params = _since_sql(since)
-    runs_where = "TRUE" if since is None else "started_at >= ?"
+    where, since_params = _since_sql(since)
+    chosen, value = check_filters(kinds, min_similarity)
+    runs_where = "TRUE" if since is None else "started_at >= $cutoff"
     runs = con.execute(
         f"""SELECT run_id, started_at, pages_read, pages_new, pages_failed, new_matches, clusters FROM runs
-            WHERE {runs_where} ORDER BY run_id""", params).fetchall()
-    copies = f"""FROM syndication s JOIN documents d ON d.doc_id = s.copy_doc_id WHERE {where}"""
-    origins = con.execute(f"""SELECT coalesce(origin_domain, origin_publisher, '(unknown)') AS o, count(*) AS n
-                             {copies} GROUP BY o ORDER BY n DESC, o LIMIT {TOP}""", params).fetchall()
-    reposters = con.execute(f"""SELECT copy_domain, count(*) AS n {copies}
-                               GROUP BY copy_domain ORDER BY n DESC, copy_domain LIMIT {TOP}""", params).fetchall()
-    lags = [r[0] for r in con.execute(f"SELECT lag_hours {copies} AND lag_hours IS NOT NULL", params).fetchall()]
-    edges = con.execute(f"""SELECT copy_domain, coalesce(origin_domain, origin_publisher, '(unknown)') AS o, count(*)
-                           {copies} GROUP BY ALL ORDER BY 3 DESC, 1, 2 LIMIT 30""", params).fetchall()
+            WHERE {runs_where} ORDER BY run_id""", since_params).fetchall()
     clusters = con.execute(f"""
         SELECT c.cluster_id, count(*) AS pages, any_value(o.origin_url), any_value(o.origin_domain),
                list(d.url ORDER BY d.doc_id), list(d.title ORDER BY d.doc_id)
         FROM clusters c JOIN documents d USING (doc_id) LEFT JOIN origins o USING (cluster_id)
         WHERE c.cluster_id IN (SELECT c2.cluster_id FROM clusters c2 JOIN documents d ON d.doc_id = c2.doc_id
                                WHERE {where})
-        GROUP BY c.cluster_id ORDER BY pages DESC, c.cluster_id LIMIT {TOP}""", params).fetchall()
-    totals = con.execute(f"""SELECT count(*), count(*) FILTER (status = 'article'),
-                                    (SELECT count(*) {copies})
-                             FROM documents d WHERE {where}""", params + params).fetchall()[0]
+        GROUP BY c.cluster_id ORDER BY pages DESC, c.cluster_id LIMIT {TOP}""", since_params).fetchall()
+    with filtered_syndication(store, chosen, value) as (syndication, filter_params):
+        params = {**since_params, **filter_params}
+        copies = f"""FROM ({syndication}) s JOIN documents d ON d.doc_id = s.copy_doc_id WHERE {where}"""
+        origins = con.execute(f"""SELECT coalesce(origin_domain, origin_publisher, '(unknown)') AS o, count(*) AS n
+                                 {copies} GROUP BY o ORDER BY n DESC, o LIMIT {TOP}""", params).fetchall()
+        reposters = con.execute(f"""SELECT copy_domain, count(*) AS n {copies}
+                                   GROUP BY copy_domain ORDER BY n DESC, copy_domain LIMIT {TOP}""", params).fetchall()
+        lags = [r[0] for r in con.execute(f"SELECT lag_hours {copies} AND lag_hours IS NOT NULL", params).fetchall()]
+        edges = con.execute(f"""SELECT copy_domain, coalesce(origin_domain, origin_publisher, '(unknown)') AS o, count(*)
+                               {copies} GROUP BY ALL ORDER BY 3 DESC, 1, 2 LIMIT 30""", params).fetchall()
+        totals = con.execute(f"""SELECT count(*), count(*) FILTER (status = 'article'),
+                                        (SELECT count(*) {copies})
+                                 FROM documents d WHERE {where}""", params).fetchall()[0]
     return {"runs": runs, "origins": origins, "reposters": reposters, "lags": lags, "edges": edges,
-            "clusters": clusters, "totals": totals}
+            "clusters": clusters, "totals": totals, "filters": _describe(chosen, value)}
+
+
+def _describe(kinds: Sequence[str], min_similarity: float) -> str:
+    """The filters in words, for the page: 'copies of kinds duplicate, partial; similarity at least 0.3'."""
+    text = "copies of every kind" if set(kinds) >= set(ALL_KINDS) else f"copies of kinds {', '.join(kinds)}"
+    return text + (f"; similarity at least {min_similarity:g}" if min_similarity > 0 else "")
 
 
 def _svg(fig) -> str:
@@ -170,6 +191,7 @@ def render(data: dict, title: str) -> str:
         "</style></head><body>"
         f"<h1>{html_text(title)}</h1>"
         f"<p class='totals'>{pages} pages, {articles} articles, {copies} copies</p>"
+        + (f"<p class='filters'>Counted: {html_text(data['filters'])}</p>" if data.get("filters") else "") +
         f"{figure('trend', 'New pages and new matches per run')}"
         "<table><tr><th>run</th><th>started</th><th>read</th><th>new</th><th>failed</th><th>matches</th>"
         f"<th>clusters</th></tr>{rows}</table>"
@@ -181,7 +203,12 @@ def render(data: dict, title: str) -> str:
     )
 
 
-def report(store: Store, since: timedelta | None = None) -> str:
-    """The report of a database (the pages first seen within ``since``, or all) as one HTML page."""
+def report(store: Store, since: timedelta | None = None, kinds: str | Sequence[str] | None = None,
+           min_similarity: float = 0.0) -> str:
+    """The report of a database (the pages first seen within ``since``, or all) as one HTML page.
+
+    ``kinds`` (None: every kind) and ``min_similarity`` choose the copies it
+    counts; see :func:`gather`.
+    """
     period = "all time" if since is None else f"the last {since}"
-    return render(gather(store, since), f"syndicate report: {period}")
+    return render(gather(store, since, kinds, min_similarity), f"syndicate report: {period}")
