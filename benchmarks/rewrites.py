@@ -65,8 +65,10 @@ def run_syndicate(docs: dict[str, dict], workdir: Path) -> tuple[dict[tuple[str,
     corpus = workdir / "counter.jsonl"
     with corpus.open("w", encoding="utf-8") as f:
         for doc_id, doc in docs.items():
+            day = doc.get("date") or None
             f.write(json.dumps({"url": url_of(doc), "title": doc.get("headline"), "text": body(doc),
-                                "fetched_at": f"{doc.get('date') or '2015-01-01'}T00:00:00Z"}, ensure_ascii=False) + "\n")
+                                "published_at": day, "fetched_at": f"{day or '2015-01-01'}T12:00:00Z"},
+                               ensure_ascii=False) + "\n")
     db = workdir / "counter.duckdb"
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "syndicate", "scan", str(corpus), "--db", str(db), "--quiet"])

@@ -58,11 +58,13 @@ def test_broken_jsonl_lines_are_reported_and_reading_goes_on(tmp_path):
             '{"url": "https://a.example/none"}',
             '{"url": "https://a.example/t", "html": "<p>x</p>", "fetched_at": "yesterday"}',
             '{"text": "text without url"}',
-            '{"url": "https://a.example/ok2", "html": "<p>fine too</p>"}',
+            '{"url": "https://a.example/p", "text": "x", "published_at": "last week"}',
+            '{"url": "https://a.example/ok2", "html": "<p>fine too</p>", "published_at": "2023-11-12T06:00:00+02:00"}',
         ])
     )
     items = list(read_paths([path]))
-    assert [type(i).__name__ for i in items] == ["Page"] + ["ReadError"] * 6 + ["Page"]
+    assert [type(i).__name__ for i in items] == ["Page"] + ["ReadError"] * 7 + ["Page"]
+    assert items[-1].published_at.isoformat() == "2023-11-12T04:00:00+00:00"
     reasons = [i.reason for i in items if isinstance(i, ReadError)]
     assert reasons[0].startswith("not valid JSON")
     assert "expected a JSON object" in reasons[1]
@@ -70,6 +72,7 @@ def test_broken_jsonl_lines_are_reported_and_reading_goes_on(tmp_path):
     assert "neither 'html' nor 'text'" in reasons[3]
     assert "bad 'fetched_at'" in reasons[4]
     assert "needs a 'url'" in reasons[5]
+    assert "bad 'published_at'" in reasons[6]
     assert all("\n" not in r for r in reasons)
 
 

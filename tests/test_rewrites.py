@@ -48,9 +48,10 @@ def wire_pair(tmp_path):
     url, text = BODIES[WIRE]["url"], BODIES[WIRE]["articleBody"]
     records = [
         {"url": url, "title": "House where Hitler was born will become a police station, Austria says", "text": text,
-         "fetched_at": "2019-11-19T10:00:00Z"},
+         "fetched_at": "2019-11-19T10:00:00Z", "published_at": "2019-11-19T09:30:00Z"},
         {"url": "https://www.daily-courier.example/world/hitler-birthplace-police", "fetched_at": "2019-11-20T06:00:00Z",
-         "title": "Hitler's birthplace to become a police station", "text": rewrite(text)},
+         "published_at": "2019-11-20T05:30:00Z", "title": "Hitler's birthplace to become a police station",
+         "text": rewrite(text)},
     ]
     return write_jsonl(tmp_path / "wire.jsonl", records)
 
@@ -63,12 +64,13 @@ def rows(db, sql):
 def test_a_rewritten_wire_story_is_found_as_rewrite(tmp_path):
     db = tmp_path / "s.duckdb"
     scan([wire_pair(tmp_path)], db, workers=1)
-    pairs = rows(db, "SELECT kind, similarity, trigram_containment, trigram_coverage, longest_run FROM matches")
+    pairs = rows(db, "SELECT kind, similarity, trigram_containment, trigram_coverage, longest_run, hours_apart FROM matches")
     assert len(pairs) == 1
-    kind, similarity, tri_small, tri_large, run = pairs[0]
+    kind, similarity, tri_small, tri_large, run, hours = pairs[0]
     assert kind == REWRITE and similarity < 0.5  # not a near-duplicate: reworded
     assert tri_small >= 0.4 and tri_large >= 0.2 and run >= 10
-    assert rows(db, "SELECT copy_domain, kind FROM syndication") == [("daily-courier.example", "rewrite")]
+    assert hours == 20.0  # the export's published_at of each (text records carry no page metadata)
+    assert rows(db, "SELECT copy_domain, kind, lag_hours FROM syndication") == [("daily-courier.example", "rewrite", 20.0)]
 
 
 def test_independent_write_ups_of_one_event_are_not_flagged(tmp_path):

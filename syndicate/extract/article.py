@@ -229,7 +229,7 @@ def extract(page: Page, fast: bool = False) -> Article:
     if page.html is None:
         wall = judge_text(_clean_text(page.text or ""), page.title)
         return Article(text=wall.text, title=page.title, evidence=tuple(credits(wall.text)),
-                       status_reason=wall.reason, **base)
+                       published_at=_plausible(page.published_at), status_reason=wall.reason, **base)
     if not page.html or not (page.html.strip() if isinstance(page.html, str) else page.html.strip()):
         raise ExtractionError("empty page")
     if _looks_binary(page.html):
@@ -259,7 +259,7 @@ def extract(page: Page, fast: bool = False) -> Article:
         title=title,
         author=_clean(doc.author),
         sitename=clean_publisher(_clean(doc.sitename)),
-        published_at=_published(doc.date),
+        published_at=_published(doc.date) or _plausible(page.published_at),
         language=_clean(doc.language),
         links=links,
         evidence=tuple(evidence + credits(text)),
@@ -402,6 +402,11 @@ def _clean(value: object) -> str | None:
 
 
 _EARLIEST = datetime(1995, 1, 1, tzinfo=timezone.utc)
+
+
+def _plausible(when: datetime | None) -> datetime | None:
+    """A date the crawl export gave, unless implausible (before 1995), as for the page's own."""
+    return when if when is not None and when >= _EARLIEST else None
 
 
 def _published(value: object) -> datetime | None:

@@ -91,10 +91,13 @@ def _jsonl_record(source: str, lineno: int, line: str) -> Item:
             return ReadError(source, record, f"'{name}' must be a string, got {type(value).__name__}")
     if html is None and not url:
         return ReadError(source, record, "a 'text' record needs a 'url'")
-    try:
-        fetched_at = parse_timestamp(obj.get("fetched_at"))
-    except (ValueError, OverflowError, OSError) as exc:
-        return ReadError(source, record, f"bad 'fetched_at': {exc}")
+    times = {}
+    for name in ("fetched_at", "published_at"):
+        try:
+            times[name] = parse_timestamp(obj.get(name))
+        except (ValueError, OverflowError, OSError) as exc:
+            return ReadError(source, record, f"bad '{name}': {exc}")
+    fetched_at = times["fetched_at"]
     return Page(
         source=source,
         record=record,
@@ -104,6 +107,7 @@ def _jsonl_record(source: str, lineno: int, line: str) -> Item:
         fetched_at=fetched_at,
         fallback_url=f"{Path(source).resolve().as_uri()}#{record.replace(' ', '-')}",
         title=title,
+        published_at=times["published_at"],
     )
 
 

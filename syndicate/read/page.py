@@ -34,6 +34,7 @@ class Page:
     fallback_url: str | None = None
     title: str | None = None
     crawled_url: str | None = None
+    published_at: datetime | None = None  # as the crawl export gives it (JSONL ``published_at``); the page's own wins
 
     def __post_init__(self) -> None:
         if self.url:

@@ -68,6 +68,14 @@ def no_article_reason(art: Article) -> str:
     return art.status_reason or ("no_text" if not art.text.strip() else "short")
 
 
+# how far apart the two pages' publication dates are (NULL when one is undated)
+HOURS_APART_SQL = """
+UPDATE matches SET hours_apart = round(abs(date_diff('second', a.published_at, b.published_at)) / 3600.0, 2)
+FROM new_pairs n, documents a, documents b
+WHERE matches.doc_a = n.doc_a AND matches.doc_b = n.doc_b AND a.doc_id = n.doc_a AND b.doc_id = n.doc_b
+"""
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -613,8 +621,10 @@ class Store:
         if matches:
             columns = list(zip(*matches))
             columns += [(None,) * len(matches)] * (len(self.MATCH_COLUMNS) - len(columns))
-            self._insert("matches", pa.table({name: pa.array(values, kind)
-                                              for (name, kind), values in zip(self.MATCH_COLUMNS, columns)}))
+            table = pa.table({name: pa.array(values, kind) for (name, kind), values in zip(self.MATCH_COLUMNS, columns)})
+            self._insert("matches", table)
+            with registered(self.con, new_pairs=table.select(["doc_a", "doc_b"])):
+                self.con.execute(HOURS_APART_SQL)
 
     def cluster_ids(self, doc_ids: Sequence[int]) -> list[int]:
         """Current cluster ids of the given documents."""

@@ -38,6 +38,7 @@ ALTER TABLE matches ADD COLUMN trigram_coverage DOUBLE;
 ALTER TABLE matches ADD COLUMN longest_run INTEGER;
 ALTER TABLE matches ADD COLUMN shared_sentences INTEGER;
 ALTER TABLE matches ADD COLUMN title_similarity DOUBLE;
+ALTER TABLE matches ADD COLUMN hours_apart DOUBLE;
 ALTER TABLE documents ADD COLUMN crawled_url VARCHAR;
 ALTER TABLE documents ADD COLUMN status_reason VARCHAR;
 ALTER TABLE documents ADD COLUMN article_key VARCHAR;
@@ -92,7 +93,8 @@ CREATE TABLE IF NOT EXISTS matches (
     trigram_coverage DOUBLE,
     longest_run INTEGER,
     shared_sentences INTEGER,
-    title_similarity DOUBLE
+    title_similarity DOUBLE,
+    hours_apart DOUBLE
 );
 CREATE TABLE IF NOT EXISTS clusters (doc_id BIGINT NOT NULL, cluster_id BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS origins (
