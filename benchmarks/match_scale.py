@@ -50,7 +50,7 @@ import numpy as np
 import pyarrow as pa
 
 from syndicate.match import bandindex
-from syndicate.fingerprint.minhash import ANCHOR_BAND, PARAGRAPH_BAND, warm_up
+from syndicate.fingerprint.minhash import ANCHOR_BAND, PARAGRAPH_BAND, _fmix64_array, warm_up
 from syndicate.match.candidates import candidate_pairs, verify
 from syndicate.settings import Settings
 from syndicate.sqlutil import registered
@@ -70,8 +70,10 @@ def band_rows(doc_ids: np.ndarray, rng: np.random.Generator, anchors: int = ANCH
     band = np.tile(np.concatenate([np.arange(LSH_ROWS), np.full(PARAGRAPHS, PARAGRAPH_BAND),
                                    np.full(anchors, ANCHOR_BAND)]).astype(np.int16), n)
     hashes = rng.integers(0, 2**63, size=n * per, dtype=np.uint64)
-    # anchors are 32-bit shingle hashes, as stored: chance collisions between articles happen, as in a real crawl
-    hashes.reshape(n, per)[:, LSH_ROWS + PARAGRAPHS:] &= np.uint64(0xFFFFFFFF)
+    # anchors are 32-bit shingle hashes mixed to 64 bits, as stored: as many distinct values as 32 bits
+    # hold, so chance collisions between articles happen, as in a real crawl
+    tail = hashes.reshape(n, per)[:, LSH_ROWS + PARAGRAPHS:]
+    tail[:] = _fmix64_array(tail & np.uint64(0xFFFFFFFF))
     return pa.table({"band": band, "hash": hashes, "doc_id": np.repeat(doc_ids.astype(np.int64), per)})
 
 

@@ -230,3 +230,18 @@ def test_shingles_equal_reference_for_any_text(text):
 def test_radix_sort_sorts_like_numpy(values):
     data = np.array(values, dtype=np.uint32)
     assert _sorted_u32(data.copy(), np.empty(len(data), np.uint32)).tolist() == np.sort(data).tolist()
+
+
+def test_anchors_sample_one_shingle_in_rate_the_same_way_in_every_text(truth):
+    """Two texts keep the same sample of the shingles they share, so a rewrite shares anchors with its source."""
+    from syndicate.fingerprint.minhash import anchors
+
+    body = max((item["articleBody"] for item in truth.values()), key=len)
+    a = shingle_hashes(body)
+    half = shingle_hashes("\n".join(body.split("\n")[: len(body.split("\n")) // 2]))
+    sample_a, sample_half = set(anchors(a, 8).tolist()), set(anchors(half, 8).tolist())
+    assert 0.08 < len(sample_a) / len(a) < 0.17  # about one in eight
+    assert sample_half <= sample_a and sample_half  # what the half shares, it shares in the sample too
+    # the stored values are spread over 64 bits like other band hashes (the band index buckets by top bits)
+    tops = anchors(np.arange(1, 200_000, dtype=np.uint32), 8) >> np.uint64(61)
+    assert np.bincount(tops.astype(np.int64), minlength=8).min() > 2_500

@@ -273,14 +273,27 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
 def anchors(shingles: np.ndarray, rate: int) -> np.ndarray:
-    """The anchor sample of a set of shingle hashes: those whose mixed hash has its top log2(rate) bits zero."""
-    if rate <= 1:
-        return shingles.astype(_U64)
-    bits = np.uint64(64 - (rate.bit_length() - 1))
+    """The anchor sample of a set of shingle hashes: those whose mixed hash has its top log2(rate) bits zero.
+
+    Returned as 64-bit mixes of the shingle hashes (murmur3's finaliser, a
+    bijection), so anchor rows spread over the band index's key space like
+    the other band hashes do, instead of all sharing 32 zero top bits.
+    """
     wide = shingles.astype(_U64)
+    if rate > 1:
+        bits = np.uint64(64 - (rate.bit_length() - 1))
+        with np.errstate(over="ignore"):
+            wide = wide[(wide * _GOLDEN) >> bits == 0]
+    return _fmix64_array(wide)
+
+
+def _fmix64_array(h: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
-        keep = (wide * _GOLDEN) >> bits == 0
-    return wide[keep]
+        h = h ^ (h >> np.uint64(33))
+        h = h * np.uint64(0xFF51AFD7ED558CCD)
+        h = h ^ (h >> np.uint64(33))
+        h = h * np.uint64(0xC4CEB9FE1A85EC53)
+        return h ^ (h >> np.uint64(33))
 """A paragraph is indexed by the hash of its first this many tokens; shorter lines are not indexed."""
 
 

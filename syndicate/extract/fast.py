@@ -1,0 +1,638 @@
+"""The article a page carries, from one Resiliparse parse: :func:`extract`, the fast extraction (issue 18).
+
+It fills the same :class:`~syndicate.extract.article.Article` as
+``article.extract`` (text, links, title, author, site name, dates, language,
+evidence, wall verdict) from a single ``HTMLTree`` parse, in a few
+milliseconds a page instead of tens; trafilatura is not used.
+
+The body
+    Resiliparse's ``extract_plain_text(main_content=True)`` on the whole page
+    keeps the article but also the chrome its rules do not know (photo
+    captions, headline and byline blocks, "Most popular" lists, site blurbs
+    after the article) and drops every ``<ul>`` (it takes them for menus).
+    So the page is read twice from the same tree (figures measured on the
+    131 pages of the article-extraction benchmark, body F1 as
+    ``benchmarks/accuracy.py`` scores it):
+
+    1. the *container*: the deepest element holding CONTAINER_SHARE of the
+       text of the page's long ``<p>`` paragraphs (comment threads, ``nav``,
+       ``aside`` and ``footer`` not counted). Its ``<ul>`` lists that are not
+       mostly links become ``<ol>``, which Resiliparse keeps (recall +0.005);
+    2. the whole page is extracted, then the body is reduced to the container
+       and extracted again; the container's text is taken when it holds
+       COVERAGE of the whole page's long lines, or when the paragraphs hold
+       most of the page's long text and the page's longest line is in the
+       container (F1 0.933 for the whole page alone, 0.967 with the choice);
+    3. in both, elements that are never the article are skipped: ``header``
+       and ``h1`` (the headline block), captions, newsletter boxes (+0.020);
+       lines that are a link only ("MORE: ...", related headlines between
+       paragraphs) and the placeholders ads leave ("Advertisement") go.
+
+    A page nested deeper than MAX_DEPTH (hostile or broken markup) is read
+    without the main-content rules, whose cost grows with the square of the
+    depth (2 s at 10,000 levels).
+
+Metadata
+    From the same tree: ``<meta>`` (OpenGraph, Twitter, Dublin Core and the
+    other names htmldate reads), JSON-LD, ``<title>``, ``<h1>``, ``<time>``
+    and ``<html lang>``; canonical link, og:url and modification time from
+    ``article.head_meta``. The publication date is searched in the cheap
+    places (JSON-LD ``datePublished``, the meta tags, ``<time datetime>`` in
+    the article, the URL); ``htmldate.find_date`` parses the page again only
+    when none of them has one.
+
+Evidence
+    Source links are found on Resiliparse's DOM by the rules of
+    ``evidence.source_links`` (the same links on the sample corpus and the
+    benchmark pages: tested), credit lines by ``evidence.credits`` on the
+    text, walls by ``walls.judge_text``.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+from resiliparse.extract.html2text import extract_plain_text
+from resiliparse.parse.encoding import bytes_to_str, detect_encoding
+from resiliparse.parse.html import HTMLTree, NodeType
+
+from .article import (Article, ExtractionError, Link, _DATE_PARAMS, _clean, _clean_text, _identity, _looks_binary,
+                      _published, content_hash, domain_of)
+from .evidence import (_ABSOLUTE_HOST, _ANCHOR_PUBLISHER, _SKIP_ANCESTORS, _SOURCE_ANCHOR, _SOURCE_CONTEXT, CREDIT, LINK,
+                       Evidence, _not_a_source, _site_of_host, canonical_elsewhere, canonical_publisher, clean_publisher,
+                       credits, same_publisher, site_of)
+from .walls import judge_text
+from ..read.page import Page
+
+__all__ = ["extract"]
+
+CONTAINER_SHARE = 0.7
+"""The container is the deepest element holding this share of the long paragraphs' text."""
+LONG_PARAGRAPH_CHARS = 80
+"""A ``<p>`` this long counts for the container; shorter ones are bylines, captions and buttons."""
+COVERAGE = 0.9
+"""The container's text is taken when it holds this share of the characters of the whole page's long lines ..."""
+PARAGRAPH_SHARE = 0.6
+"""... or when the long paragraphs hold this share of them and the page's longest line is in the container."""
+LONG_LINE_WORDS = 12
+LONG_LINE_CHARS = 100
+"""A long line of the extracted text: this many words, or characters (scripts without spaces)."""
+MAX_DEPTH = 256
+"""Deeper pages are read without Resiliparse's main-content rules (no real page of the benchmarks is deeper than 128)."""
+LINK_LINE_SHARE = 0.9
+"""A line whose link text is this share of its text is a link, not a paragraph."""
+
+_OPTIONS = dict(preserve_formatting="minimal_html", links=True, alt_texts=False, list_bullets=False, comments=False,
+                post_meta=False, form_fields=False, noscript=False)
+
+
+def _attr_contains(attr: str, words: tuple[str, ...],
+                   tags: tuple[str, ...] = ("div", "section", "span", "p", "ul", "ol", "li", "aside", "figure")) -> list[str]:
+    return [f"{tag}[{attr}*={word}]" for tag in tags for word in words]
+
+
+_SKIP = tuple(
+    ["header", "h1", "figcaption"]
+    + _attr_contains("class", ("caption", "newsletter", "subscribe")) + _attr_contains("id", ("caption", "newsletter"))
+)
+"""Elements that are never the article: the headline block, photo captions, newsletter boxes."""
+_NOT_COUNTED = ", ".join(f"{sel} p" for sel in (
+    "[id^=comment]", "[class^=comment]", "[class*=comments]", "[id*=comments]", "[class*=comment-list]",
+    "[class*=commentlist]", "#respond", "#disqus_thread", "nav", "aside", "footer"))
+_COUNTED_PARAGRAPHS = f"p:not({_NOT_COUNTED})"
+_DEEP = "*" + " > *" * MAX_DEPTH
+_PLACEHOLDERS = {
+    "advertisement", "advertisements", "advertising", "ad", "ads", "sponsored", "sponsored content", "story continues below",
+    "story continues below advertisement", "article continues below advertisement", "continue reading below",
+    "continue reading the main story", "continue reading", "read more", "read more below", "skip advertisement",
+    "scroll to continue with content", "click here", "see more", "show more", "don't miss", "related", "related articles",
+    "related stories", "related content", "more on this", "more from", "recommended", "recommended stories",
+    "trending", "trending now", "popular", "most popular", "share this article", "share", "share this", "tweet",
+    "email", "print", "comments", "comment", "loading", "loading...", "loading …", "anzeige", "werbung", "publicité",
+    "publicidad", "pubblicità", "реклама", "广告",
+}
+"""Lines that are only what an ad, a widget or a button leaves in the text."""
+
+_TAG = re.compile(r"<[^>]*>")
+_ANCHOR = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
+
+
+class _Line:
+    __slots__ = ("text", "anchors", "link_chars")
+
+    def __init__(self, text: str, anchors: list[tuple[str, str]], link_chars: int) -> None:
+        self.text = text
+        self.anchors = anchors
+        self.link_chars = link_chars
+
+
+def extract(page: Page) -> Article:
+    """The article a page carries, with the evidence of where it came from, as ``article.extract`` gives it.
+
+    An Article with empty text when the page has none. Raises ExtractionError
+    for input that is not a web page (binary, empty, unparseable), and for
+    nothing else.
+    """
+    chash = content_hash(page)
+    url, canonical, modified, crawled = _identity(page)
+    base = dict(url=url, crawled_url=crawled, domain=domain_of(url), content_hash=chash, source=page.source,
+                record=page.record, fetched_at=page.fetched_at, canonical_url=canonical, modified_at=modified)
+    if page.html is None:
+        wall = judge_text(_clean_text(page.text or ""), page.title)
+        return Article(text=wall.text, title=page.title, evidence=tuple(credits(wall.text)),
+                       status_reason=wall.reason, **base)
+    if not page.html or not (page.html.strip() if isinstance(page.html, str) else page.html.strip()):
+        raise ExtractionError("empty page")
+    if _looks_binary(page.html):
+        raise ExtractionError("binary content, not HTML")
+    try:
+        html = _decode(page.html)
+        tree = HTMLTree.parse(html)
+        body = tree.body
+        if body is None or _dubious(html, body):
+            raise ExtractionError("not parseable as HTML")
+        meta = _Meta(tree, url)
+        links_to_source = _source_links(tree, url)
+        text, links, article_node_date = _body(tree, body, url)
+        published = meta.published or article_node_date or _url_date(canonical or url)
+        if published is None:
+            published = _htmldate(html, url)
+    except ExtractionError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a hostile page may break any part; it is one page's error
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        raise ExtractionError(f"extraction failed: {type(exc).__name__}: {detail}".rstrip(": ")) from None
+    evidence = links_to_source + canonical_elsewhere(url, canonical)
+    title = meta.title
+    wall = judge_text(text, title)
+    text = wall.text
+    return Article(
+        text=text,
+        status_reason=wall.reason,
+        title=title,
+        author=meta.author,
+        sitename=meta.sitename,
+        published_at=published,
+        language=meta.language,
+        links=links,
+        evidence=tuple(evidence + credits(text)),
+        **base,
+    )
+
+
+# --- decoding and parsing -------------------------------------------------------------------------
+
+
+def _decode(data: str | bytes) -> str:
+    """The page as text: UTF-8 when it is valid UTF-8, else the encoding its bytes and meta tags suggest."""
+    if isinstance(data, str):
+        return data
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    encoding = detect_encoding(data, from_html_meta=True) or "cp1252"
+    if encoding.lower().replace("-", "") == "utf8":  # declared UTF-8 but not valid: repair, or read as Windows-1252
+        invalid = data.decode("utf-8", "replace").count("\ufffd")
+        return data.decode("utf-8", "replace") if invalid * 200 < len(data) else data.decode("cp1252", "replace")
+    return bytes_to_str(data, encoding, errors="replace")
+
+
+def _dubious(html: str, body: object) -> bool:
+    """Not a web page: no ``html`` in its first 50 characters and fewer than two elements (trafilatura's test)."""
+    if "html" in html[:50].lower():
+        return False
+    elements = body.get_elements_by_tag_name("*")  # type: ignore[attr-defined]
+    return len(elements) < 2
+
+
+# --- the body ---------------------------------------------------------------------------------------
+
+
+def _body(tree: HTMLTree, body: object, url: str) -> tuple[str, tuple[Link, ...], datetime | None]:
+    """The article's text (one paragraph a line), its links, and the date of a ``<time>`` in the article."""
+    deep = body.query_selector(_DEEP) is not None  # type: ignore[attr-defined]
+    node, paragraphs = (None, 0) if deep else _container(body)
+    when = _time_in(node if node is not None else body.query_selector("article"))  # type: ignore[attr-defined]
+    if node is not None:
+        _keep_lists(tree, node)
+    whole = _lines(extract_plain_text(tree, main_content=not deep, skip_elements=_SKIP, **_OPTIONS))
+    lines = whole
+    if node is not None:
+        body.replace_children(node)  # type: ignore[attr-defined]
+        inside = _lines(extract_plain_text(tree, main_content=True, skip_elements=_SKIP, **_OPTIONS))
+        if _take_container(whole, inside, paragraphs):
+            lines = inside
+    kept = [line for line in lines if not _chrome_line(line)]
+    links: list[Link] = []
+    for line in kept:
+        for href, anchor in line.anchors:
+            target = html_lib.unescape(href).strip()
+            if target and not target.startswith(("#", "javascript:", "mailto:")):
+                links.append(Link(url=urljoin(url, target), text=" ".join(html_lib.unescape(_TAG.sub("", anchor)).split())))
+    return "\n".join(line.text for line in kept), tuple(links), when
+
+
+def _container(body: object) -> tuple[object | None, int]:
+    """The deepest element holding CONTAINER_SHARE of the long paragraphs' text (None when there are none), and their length."""
+    contained: dict[object, int] = {}
+    depth: dict[object, int] = {}
+    total = 0
+    for p in body.query_selector_all(_COUNTED_PARAGRAPHS):  # type: ignore[attr-defined]
+        size = len(p.text or "")
+        if size < LONG_PARAGRAPH_CHARS:
+            continue
+        total += size
+        chain = []
+        node = p
+        while node is not None and node.type == NodeType.ELEMENT:
+            chain.append(node)
+            node = node.parent
+        for i, node in enumerate(chain):
+            contained[node] = contained.get(node, 0) + size
+            depth[node] = len(chain) - i
+    if not total:
+        return None, 0
+    best = max((n for n, size in contained.items() if size >= CONTAINER_SHARE * total), key=depth.__getitem__)
+    return (None if best.tag in ("body", "html") else best), total
+
+
+def _keep_lists(tree: HTMLTree, node: object) -> None:
+    """Resiliparse drops ``<ul>`` as navigation; in the article, a list that is not mostly links becomes ``<ol>``."""
+    for ul in node.query_selector_all("ul"):  # type: ignore[attr-defined]
+        size = len(ul.text or "")
+        if not size or sum(len(a.text or "") for a in ul.get_elements_by_tag_name("a")) > 0.5 * size:
+            continue
+        ol = tree.create_element("ol")
+        if ol is not None:
+            ol.append(*ul.child_nodes)
+            ul.replace_with(ol)
+
+
+def _lines(markup: str) -> list[_Line]:
+    """The lines of ``extract_plain_text(preserve_formatting="minimal_html", links=True)``: text, anchors, link length."""
+    out = []
+    for raw in markup.split("\n"):
+        if "<" in raw:
+            anchors = _ANCHOR.findall(raw)
+            text = " ".join(html_lib.unescape(_TAG.sub("", raw)).split())
+            link_chars = sum(len(" ".join(html_lib.unescape(_TAG.sub("", a)).split())) for _, a in anchors)
+        else:
+            anchors, text, link_chars = [], " ".join(html_lib.unescape(raw).split()), 0
+        if text:
+            out.append(_Line(text, anchors, link_chars))
+    return out
+
+
+def _is_long(text: str) -> bool:
+    return len(text) >= LONG_LINE_CHARS or text.count(" ") + 1 >= LONG_LINE_WORDS
+
+
+def _take_container(whole: list[_Line], inside: list[_Line], paragraphs: int) -> bool:
+    long_lines = [line.text for line in whole if _is_long(line.text)]
+    need = sum(map(len, long_lines))
+    if not need:
+        return bool(inside)
+    texts = {line.text for line in inside}
+    have = sum(len(t) for t in long_lines if t in texts)
+    if have >= COVERAGE * need:
+        return True
+    return paragraphs >= PARAGRAPH_SHARE * need and max(long_lines, key=len) in texts
+
+
+def _chrome_line(line: _Line) -> bool:
+    if line.link_chars >= LINK_LINE_SHARE * len(line.text) and not _is_long(line.text):
+        return True
+    return len(line.text) <= 40 and line.text.casefold().strip(" .:…-–—|>»") in _PLACEHOLDERS
+
+
+# --- metadata ---------------------------------------------------------------------------------------
+
+_TITLE_NAMES = ("og:title", "twitter:title", "dc.title", "dcterms.title", "parsely-title", "sailthru.title", "title",
+                "headline")
+_SITE_NAMES = ("og:site_name", "application-name", "twitter:site", "publisher", "dc.publisher", "dcterms.publisher",
+               "citation_publisher", "article:publisher")
+_AUTHOR_NAMES = ("author", "article:author", "og:article:author", "dc.creator", "dcterms.creator", "byl",
+                 "parsely-author", "sailthru.author", "citation_author")
+_DATE_NAMES = {
+    "article:published_time", "og:published_time", "og:article:published_time", "article:published", "datepublished",
+    "pubdate", "publishdate", "publish_date", "publish-date", "published_date", "published-date", "published_time",
+    "publication_date", "date", "dc.date", "dc.date.issued", "dc.date.created", "dc.date.publication", "dcterms.date",
+    "dcterms.issued", "dcterms.created", "dc:date", "dc:created", "dc.created", "sailthru.date", "parsely-pub-date",
+    "article.published", "article.created", "article_date_original", "article:post_date", "article:published_date",
+    "article:publicationdate", "citation_date", "citation_publication_date", "date_published", "date_created",
+    "datecreated", "dateposted", "displaydate", "originalpublicationdate", "og:pubdate", "og:publish_date",
+    "og:datepublished", "rnews:datepublished", "cxenseparse:recs:publishtime", "bt:pubdate", "rbpubdate",
+    "release_date", "publisheddate", "content_create_date", "dcsext.articlefirstpublished", "vr:published_time",
+    "mediator_published_time", "shareaholic:article_published_time", "twt-published-at", "doc_date",
+}
+"""The meta names and properties htmldate takes for a publication date (its DATE_ATTRIBUTES, less the loosest)."""
+_ARTICLE_TYPES = ("article", "posting", "report", "story", "review", "webpage", "liveblog")
+_TITLE_SUFFIX = re.compile(r"^(.+?)\s+[|–—·•»~:-]{1,2}\s+[^|–—·•»~]{1,60}$")
+_DATE_IN_URL = re.compile(r"\D((?:19|20)\d{2})[/_-](0?[1-9]|1[0-2])[/_-](0?[1-9]|[12]\d|3[01])(?:\D|$)")
+_JSON_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
+_LANGUAGE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{2,8})*$")
+
+
+class _Meta:
+    """Title, author, site name, publication date and language, from the head and JSON-LD of one tree."""
+
+    def __init__(self, tree: HTMLTree, url: str) -> None:
+        names: dict[str, str] = {}
+        doc = tree.document
+        for meta in doc.get_elements_by_tag_name("meta"):  # type: ignore[union-attr]
+            content = meta.get_attribute("content")
+            if content is None:
+                content = meta.get_attribute("datetime")
+            if not content or not content.strip():
+                continue
+            for attr in ("property", "name", "itemprop", "http-equiv"):
+                key = meta.get_attribute(attr)
+                if key:
+                    key = key.strip().lower()
+                    if key not in names:
+                        names[key] = content.strip()
+        ld = _json_ld(doc)
+        self.title = self._title(tree, names, ld)
+        self.author = self._author(names, ld)
+        self.sitename = self._sitename(names, ld, tree)
+        self.published = self._published(names, ld, doc)
+        self.language = self._language(doc, names)
+
+    @staticmethod
+    def _title(tree: HTMLTree, names: dict[str, str], ld: dict[str, object]) -> str | None:
+        for key in _TITLE_NAMES:
+            title = _clean(names.get(key))
+            if title and key == "title":
+                title = _strip_site(title)
+            if title:
+                return title
+        headline = _clean(ld.get("headline"))
+        if headline:
+            return headline
+        title = _clean(tree.title)
+        if title:
+            return _strip_site(title)
+        h1 = tree.body.query_selector("h1") if tree.body is not None else None
+        return _clean(h1.text) if h1 is not None else None
+
+    @staticmethod
+    def _author(names: dict[str, str], ld: dict[str, object]) -> str | None:
+        found = _names(ld.get("author"))
+        if not found:
+            for key in _AUTHOR_NAMES:
+                value = _clean(names.get(key))
+                if value and not value.lower().startswith(("http://", "https://", "www.")):
+                    found = [value]
+                    break
+        authors = [a for a in dict.fromkeys(_clean(n) for n in found) if a and 2 <= len(a) <= 100]
+        return "; ".join(authors[:5]) or None
+
+    @staticmethod
+    def _sitename(names: dict[str, str], ld: dict[str, object], tree: HTMLTree) -> str | None:
+        candidates = [names.get("og:site_name"), *_names(ld.get("publisher"))]
+        candidates += [names.get(key) for key in _SITE_NAMES[1:]]
+        title = _clean(tree.title)
+        if title:
+            m = _TITLE_SUFFIX.match(title)
+            if m:
+                candidates.append(title[m.end(1):].strip(" |–—·•»~:-"))
+        for value in candidates:
+            value = _clean(value)
+            if value and not value.lower().startswith(("http://", "https://")):
+                name = clean_publisher(value.lstrip("@"))
+                if name:
+                    return name
+        return None
+
+    @staticmethod
+    def _published(names: dict[str, str], ld: dict[str, object], doc: object) -> datetime | None:
+        when = _date(ld.get("datePublished")) or _date(ld.get("dateCreated"))
+        if when:
+            return when
+        for key, value in names.items():
+            if key in _DATE_NAMES:
+                when = _date(value)
+                if when:
+                    return when
+        for node in doc.query_selector_all("[itemprop=datePublished]"):  # type: ignore[attr-defined]
+            when = _date(node.get_attribute("datetime") or node.get_attribute("content") or node.text)
+            if when:
+                return when
+        for script in ld.get("_scripts", ()):  # JSON-LD that did not parse
+            m = _JSON_PUBLISHED.search(script)
+            if m:
+                when = _date(m.group(1))
+                if when:
+                    return when
+        return None
+
+    @staticmethod
+    def _language(doc: object, names: dict[str, str]) -> str | None:
+        root = doc.document_element  # type: ignore[attr-defined]
+        values = [root.get_attribute("lang"), root.get_attribute("xml:lang")] if root is not None else []
+        values += [names.get("og:locale"), names.get("content-language"), names.get("language"), names.get("dc.language")]
+        for value in values:
+            if value:
+                m = _LANGUAGE.match(value.strip().lower().split(",")[0].strip())
+                if m:
+                    return m.group(1)
+        return None
+
+
+def _strip_site(title: str) -> str:
+    """A ``<title>`` without its " | Site" / " - Site" suffix (kept whole when the rest would be one word)."""
+    m = _TITLE_SUFFIX.match(title)
+    if m and len(m.group(1).split()) >= 2:
+        return m.group(1).strip()
+    return title
+
+
+def _json_ld(doc: object) -> dict[str, object]:
+    """The first article-like object of the page's JSON-LD (headline, author, publisher, dates), merged over the rest."""
+    found: dict[str, object] = {}
+    broken: list[str] = []
+    for script in doc.query_selector_all('script[type="application/ld+json"]'):  # type: ignore[attr-defined]
+        text = script.text or ""
+        if not text.strip():
+            continue
+        try:
+            data = json.loads(text, strict=False)
+        except ValueError:
+            broken.append(text[:100_000])
+            continue
+        for item in _items(data):
+            kind = item.get("@type")
+            kinds = " ".join(kind if isinstance(kind, list) else [kind]).lower() if kind else ""
+            if not any(word in kinds for word in _ARTICLE_TYPES):
+                if "organization" in kinds and "name" in item and "_org" not in found:
+                    found["_org"] = item.get("name")
+                continue
+            for key in ("headline", "author", "publisher", "datePublished", "dateCreated"):
+                if key not in found and item.get(key):
+                    found[key] = item[key]
+    if "publisher" not in found and "_org" in found:
+        found["publisher"] = found["_org"]
+    found["_scripts"] = broken
+    return found
+
+
+def _items(data: object, depth: int = 0):
+    """Every JSON object of a JSON-LD document (lists and @graph walked), at most a few levels deep."""
+    if depth > 4:
+        return
+    if isinstance(data, list):
+        for item in data[:50]:
+            yield from _items(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        graph = data.get("@graph")
+        if graph is not None:
+            yield from _items(graph, depth + 1)
+        main = data.get("mainEntity")
+        if isinstance(main, (dict, list)):
+            yield from _items(main, depth + 1)
+
+
+def _names(value: object) -> list[str]:
+    """Names in a JSON-LD author or publisher: a string, an object with a name, or a list of either."""
+    if isinstance(value, str):
+        return [value] if not value.lower().startswith(("http://", "https://")) else []
+    if isinstance(value, dict):
+        name = value.get("name")
+        return _names(name) if isinstance(name, (str, list)) else []
+    if isinstance(value, list):
+        return [n for item in value[:10] for n in _names(item)]
+    return []
+
+
+def _time_in(node: object | None) -> datetime | None:
+    """The date of the first ``<time datetime>`` in the article (one marked ``pubdate`` first)."""
+    if node is None:
+        return None
+    first = node.query_selector("time[pubdate][datetime]") or node.query_selector("time[datetime]")  # type: ignore[attr-defined]
+    return _date(first.get_attribute("datetime")) if first is not None else None
+
+
+_ISO_DAY = re.compile(r"^\s*((?:19|20)\d{2})[-/.]?(0[1-9]|1[0-2])[-/.]?(0[1-9]|[12]\d|3[01])\b")
+
+
+def _date(value: object) -> datetime | None:
+    """A publication date from a metadata value (ISO 8601, RFC 2822, or a day first), None when absent or implausible."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = value.strip()
+    when = None
+    try:
+        when = _published(value)
+    except (ValueError, OverflowError):
+        when = None
+    if when is None and "," in value:
+        try:
+            when = parsedate_to_datetime(value)
+            when = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            when = None
+    if when is None:
+        m = _ISO_DAY.match(value)
+        if m:
+            try:
+                when = datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=timezone.utc)
+            except ValueError:
+                when = None
+    if when is None or when.year < 1995 or when > datetime.now(timezone.utc) + timedelta(days=2):
+        return None
+    return when
+
+
+def _url_date(url: str | None) -> datetime | None:
+    """The day in a URL's path ("/2019/11/18/"), the last cheap source."""
+    if not url:
+        return None
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
+    m = _DATE_IN_URL.search(path)
+    if not m:
+        return None
+    try:
+        when = datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)), tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    return when if when <= datetime.now(timezone.utc) + timedelta(days=2) else None
+
+
+def _htmldate(html: str, url: str) -> datetime | None:
+    """htmldate's date (the search article.extract makes), for pages without a date in the cheap places."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(html, url=url if url.startswith("http") else None, **_DATE_PARAMS)
+    except Exception:  # noqa: BLE001 - htmldate on hostile input; no date is the answer
+        return None
+    return _published(found)
+
+
+# --- evidence ---------------------------------------------------------------------------------------
+
+
+def _source_links(tree: HTMLTree, page_url: str) -> list[Evidence]:
+    """``evidence.source_links`` on Resiliparse's DOM: links whose text or context says they lead to the source."""
+    own = site_of(page_url)
+    found: list[Evidence] = []
+    seen: set[str] = set()
+    skip = ", ".join(sorted(_SKIP_ANCESTORS))
+    for a in tree.document.query_selector_all('a[href*="//"]'):  # type: ignore[union-attr]
+        href = (a.get_attribute("href") or "").strip()
+        host = _ABSOLUTE_HOST.match(href)
+        if host is None:
+            continue
+        site = _site_of_host(host.group(1).lower())
+        if not site or same_publisher(site, own) or _not_a_source(site):
+            continue
+        anchor = " ".join((a.text or "").split())
+        before = _text_before(a)
+        if not (_SOURCE_ANCHOR.match(anchor) or (_SOURCE_CONTEXT.search(before) and "share" not in before.lower())):
+            continue
+        parent = a.parent
+        if parent is not None and parent.type == NodeType.ELEMENT and parent.closest(skip) is not None:
+            continue
+        target = href if href.startswith("http") else urljoin(page_url, href)
+        if target in seen:
+            continue
+        seen.add(target)
+        publisher = None
+        m = _ANCHOR_PUBLISHER.search(anchor)
+        if m:
+            publisher = clean_publisher(canonical_publisher(m.group(1)))
+        elif _SOURCE_CONTEXT.search(before) and anchor and len(anchor) <= 60 and not _SOURCE_ANCHOR.match(anchor):
+            publisher = clean_publisher(canonical_publisher(anchor))
+        context = f"{before} {anchor}".strip()[-200:]
+        parts = urlsplit(target)
+        if parts.path in ("", "/") and not parts.query:
+            found.append(Evidence(CREDIT, publisher=publisher or site, text=context))
+        else:
+            found.append(Evidence(LINK, url=target, publisher=publisher, text=context))
+    return found
+
+
+def _text_before(a: object) -> str:
+    """The text right before the anchor in its block, as ``evidence._text_before`` reads it on lxml."""
+    parts: list[str] = []
+    node = a.prev  # type: ignore[attr-defined]
+    while node is not None and node.type in (NodeType.TEXT, NodeType.CDATA_SECTION):
+        parts.append(node.text or "")
+        node = node.prev
+    if node is not None and node.type == NodeType.ELEMENT:
+        parts.append(node.text or "")
+    return " ".join("".join(reversed(parts)).split())[-80:]
