@@ -74,7 +74,9 @@ def cli() -> None:
               help="Verdict settings for a new database ([verdict] of syndicate.toml) [default: ./syndicate.toml if present].")
 @click.option("--extract", "mode", type=click.Choice(["precise", "fast"]), default="precise", show_default=True,
               envvar="SYNDICATE_EXTRACT", show_envvar=True,
-              help="trafilatura's full extraction, or its fast path (about half the time, lower body F1).")
+              help="precise: trafilatura (precision mode, a second pass where it looks wrong); fast: Resiliparse's "
+                   "main-content extraction from one parse (about 6x faster extraction, body F1 0.969 vs 0.968 on "
+                   "the benchmark pages). Recorded per page (documents.extract_mode).")
 @click.option("--max-page-mb", type=click.FloatRange(min=0, min_open=True), default=10, show_default=True,
               envvar="SYNDICATE_MAX_PAGE_MB", show_envvar=True,
               help="Larger pages are not extracted; they are recorded in the errors table.")

@@ -67,6 +67,8 @@ class Article:
     crawled_url: str | None = None
     status_reason: str | None = None
     """Why the page carries no article when its text says so (``paywall``, ``consent``, ...; see walls.py)."""
+    extract_mode: str = "precise"
+    """``precise`` (trafilatura, this module) or ``fast`` (Resiliparse, fast.py)."""
 
     @cached_property
     def stream(self) -> bytes:
@@ -384,7 +386,11 @@ def _text_and_links(doc: object, base_url: str) -> tuple[str, tuple[Link, ...]]:
         for ref in body.iter("ref"):
             target = (ref.get("target") or "").strip()
             if target and not target.startswith(("#", "javascript:", "mailto:")):
-                links.append(Link(url=urljoin(base_url, target), text=" ".join("".join(ref.itertext()).split())))
+                try:
+                    absolute = urljoin(base_url, target)
+                except ValueError:  # a malformed link in a crawled page ("http://[::1"): not a link
+                    continue
+                links.append(Link(url=absolute, text=" ".join("".join(ref.itertext()).split())))
     text = _MD_LINK_RE.sub(r"\1", getattr(doc, "text", None) or "")
     return _clean_text(text), tuple(links)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from .article import Article, ExtractionError, extract
+from .fast import extract as fast_extract
 from ..read.page import Page, ReadError
 
 if TYPE_CHECKING:
@@ -80,12 +81,15 @@ def ready() -> None:
 def process_page(page: Page, fast: bool = False, timeout: float | None = DEFAULT_PAGE_TIMEOUT) -> Processed | ReadError:
     """Extract one page and tokenise its article (runs in a worker process).
 
+    ``fast``: Resiliparse (:mod:`syndicate.extract.fast`); else trafilatura
+    (:mod:`syndicate.extract.article`, precise).
+
     A page that fails, or takes longer than ``timeout`` seconds, comes back as
     a ReadError with a one-line reason; the worker goes on with the next page.
     """
     try:
         with time_limit(timeout):
-            article = extract(page, fast=fast)
+            article = fast_extract(page) if fast else extract(page)
             return Processed(article, article.stream if article.has_article else None)
     except ExtractionError as exc:
         return ReadError(page.source, page.record, str(exc), kind="extract")

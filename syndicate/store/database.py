@@ -489,7 +489,7 @@ class Store:
         doc = {name: [] for name in (
             "doc_id", "url", "domain", "site", "title", "author", "sitename", "published_at", "fetched_at",
             "modified_at", "canonical_url", "language", "source", "record", "content_hash", "status", "word_count",
-            "shingle_count", "text", "first_seen", "last_seen", "matched", "crawled_url", "status_reason", "article_key")}
+            "shingle_count", "text", "first_seen", "last_seen", "matched", "crawled_url", "status_reason", "article_key", "extract_mode")}
         link_rows: dict[str, list] = {"doc_id": [], "url": [], "text": []}
         evidence_rows: dict[str, list] = {"doc_id": [], "kind": [], "url": [], "publisher": [], "text": []}
         sig_ids: list[int] = []
@@ -508,7 +508,7 @@ class Store:
                 shingle_count=fp.shingle_count if fp is not None else 0, text=art.text,
                 first_seen=_utc_naive(first_seen), last_seen=now, matched=False,
                 crawled_url=art.crawled_url or art.url, status_reason=None if fp is not None else no_article_reason(art),
-                article_key=art.article_key,
+                article_key=art.article_key, extract_mode=art.extract_mode,
             )
             for name, value in values.items():
                 doc[name].append(value)

@@ -42,6 +42,7 @@ ALTER TABLE matches ADD COLUMN hours_apart DOUBLE;
 ALTER TABLE documents ADD COLUMN crawled_url VARCHAR;
 ALTER TABLE documents ADD COLUMN status_reason VARCHAR;
 ALTER TABLE documents ADD COLUMN article_key VARCHAR;
+ALTER TABLE documents ADD COLUMN extract_mode VARCHAR;
 UPDATE documents SET crawled_url = url,
     status_reason = CASE WHEN status = 'article' THEN NULL WHEN coalesce(word_count, 0) = 0 THEN 'no_text' ELSE 'short' END,
     article_key = rtrim(regexp_replace(lower(coalesce(canonical_url, url)), '^[a-z]+://(www\.|m\.|amp\.|mobile\.)?', ''), '/');
@@ -75,7 +76,8 @@ CREATE TABLE IF NOT EXISTS documents (
     matched BOOLEAN,
     crawled_url VARCHAR,
     status_reason VARCHAR,
-    article_key VARCHAR
+    article_key VARCHAR,
+    extract_mode VARCHAR
 );
 CREATE TABLE IF NOT EXISTS links (doc_id BIGINT NOT NULL, url VARCHAR, text VARCHAR);
 CREATE TABLE IF NOT EXISTS evidence (doc_id BIGINT NOT NULL, kind VARCHAR, url VARCHAR, publisher VARCHAR, text VARCHAR);
