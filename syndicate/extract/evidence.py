@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 LINK = "link"
@@ -447,36 +448,57 @@ def source_links(tree: object, page_url: str) -> list[Evidence]:
     seen: set[str] = set()
     for a in tree.iter("a"):  # type: ignore[attr-defined]
         href = (a.get("href") or "").strip()
-        host = _ABSOLUTE_HOST.match(href)
-        if host is None:  # relative links stay on the page's own site
+        anchor = " ".join(a.text_content().split()) if _ABSOLUTE_HOST.match(href) else ""
+        site = source_candidate(href, anchor, lambda a=a: _text_before(a), own)
+        if site is None or any(anc.tag in _SKIP_ANCESTORS for anc in a.iterancestors() if isinstance(anc.tag, str)):
             continue
-        site = _site_of_host(host.group(1).lower())
-        if not site or same_publisher(site, own) or _not_a_source(site):
-            continue
-        anchor = " ".join(a.text_content().split())
-        before = _text_before(a)
-        if not (_SOURCE_ANCHOR.match(anchor) or (_SOURCE_CONTEXT.search(before) and "share" not in before.lower())):
-            continue
-        if any(anc.tag in _SKIP_ANCESTORS for anc in a.iterancestors() if isinstance(anc.tag, str)):
-            continue
-        target = href if href.startswith("http") else urljoin(page_url, href)
-        if target in seen:
-            continue
-        seen.add(target)
-        publisher = None
-        m = _ANCHOR_PUBLISHER.search(anchor)
-        if m:
-            publisher = clean_publisher(canonical_publisher(m.group(1)))
-        elif _SOURCE_CONTEXT.search(before) and anchor and len(anchor) <= 60 and not _SOURCE_ANCHOR.match(anchor):
-            publisher = clean_publisher(canonical_publisher(anchor))  # the anchor may be the headline, not a name
-        context = f"{before} {anchor}".strip()[-200:]
-        parts = urlsplit(target)
-        if parts.path in ("", "/") and not parts.query:
-            # a link to a site's home page credits a publisher, not an article
-            found.append(Evidence(CREDIT, publisher=publisher or site, text=context))
-        else:
-            found.append(Evidence(LINK, url=target, publisher=publisher, text=context))
+        evidence = link_evidence(href, page_url, site, anchor, _text_before(a), seen)
+        if evidence is not None:
+            found.append(evidence)
     return found
+
+
+def source_candidate(href: str, anchor: str, before: Callable[[], str], own: str) -> str | None:
+    """The site a link leads to when it may be the article's source (its text or the words before it say so), else None.
+
+    Shared by both extraction engines; ``before`` is read only for links to another site.
+    """
+    host = _ABSOLUTE_HOST.match(href)
+    if host is None:  # relative links stay on the page's own site
+        return None
+    site = _site_of_host(host.group(1).lower())
+    if not site or same_publisher(site, own) or _not_a_source(site):
+        return None
+    if _SOURCE_ANCHOR.match(anchor):
+        return site
+    context = before()
+    return site if _SOURCE_CONTEXT.search(context) and "share" not in context.lower() else None
+
+
+def link_evidence(href: str, page_url: str, site: str, anchor: str, before: str, seen: set[str]) -> Evidence | None:
+    """The evidence a source link gives: a ``link`` to the article, or a ``credit`` for a link to a home page.
+
+    None for a target already seen on the page (``seen`` is updated) or one that is not a URL ("http://[::1").
+    """
+    try:
+        target = href if href.startswith("http") else urljoin(page_url, href)
+        parts = urlsplit(target)
+    except ValueError:
+        return None
+    if target in seen:
+        return None
+    seen.add(target)
+    publisher = None
+    m = _ANCHOR_PUBLISHER.search(anchor)
+    if m:
+        publisher = clean_publisher(canonical_publisher(m.group(1)))
+    elif _SOURCE_CONTEXT.search(before) and anchor and len(anchor) <= 60 and not _SOURCE_ANCHOR.match(anchor):
+        publisher = clean_publisher(canonical_publisher(anchor))  # the anchor may be the headline, not a name
+    context = f"{before} {anchor}".strip()[-200:]
+    if parts.path in ("", "/") and not parts.query:
+        # a link to a site's home page credits a publisher, not an article
+        return Evidence(CREDIT, publisher=publisher or site, text=context)
+    return Evidence(LINK, url=target, publisher=publisher, text=context)
 
 
 def _text_before(a: object) -> str:

@@ -75,9 +75,8 @@ from resiliparse.parse.html import HTMLTree, NodeType
 
 from .article import (Article, ExtractionError, Link, _DATE_PARAMS, _clean, _clean_text, _identity, _looks_binary,
                       _published, content_hash, domain_of)
-from .evidence import (_ABSOLUTE_HOST, _ANCHOR_PUBLISHER, _SKIP_ANCESTORS, _SOURCE_ANCHOR, _SOURCE_CONTEXT, CREDIT, LINK,
-                       Evidence, _not_a_source, _site_of_host, canonical_elsewhere, canonical_publisher, clean_publisher,
-                       credits, same_publisher, site_of)
+from .evidence import (_SKIP_ANCESTORS, Evidence, canonical_elsewhere, clean_publisher, credits, link_evidence,
+                       site_of, source_candidate)
 from .walls import judge_text
 from ..read.page import Page
 
@@ -699,38 +698,16 @@ def _source_links(tree: HTMLTree, page_url: str) -> list[Evidence]:
     skip = ", ".join(sorted(_SKIP_ANCESTORS))
     for a in tree.document.query_selector_all(_candidate_links(own)).values():  # type: ignore[union-attr]
         href = (a.get_attribute("href") or "").strip()
-        host = _ABSOLUTE_HOST.match(href)
-        if host is None:
-            continue
-        site = _site_of_host(host.group(1).lower())
-        if not site or same_publisher(site, own) or _not_a_source(site):
-            continue
         anchor = " ".join((a.text or "").split())
-        before = _text_before(a)
-        if not (_SOURCE_ANCHOR.match(anchor) or (_SOURCE_CONTEXT.search(before) and "share" not in before.lower())):
+        site = source_candidate(href, anchor, lambda a=a: _text_before(a), own)
+        if site is None:
             continue
         parent = a.parent
         if parent is not None and parent.type == NodeType.ELEMENT and parent.closest(skip) is not None:
             continue
-        try:
-            target = href if href.startswith("http") else urljoin(page_url, href)
-            parts = urlsplit(target)
-        except ValueError:  # "http://[::1": not a link to anywhere
-            continue
-        if target in seen:
-            continue
-        seen.add(target)
-        publisher = None
-        m = _ANCHOR_PUBLISHER.search(anchor)
-        if m:
-            publisher = clean_publisher(canonical_publisher(m.group(1)))
-        elif _SOURCE_CONTEXT.search(before) and anchor and len(anchor) <= 60 and not _SOURCE_ANCHOR.match(anchor):
-            publisher = clean_publisher(canonical_publisher(anchor))
-        context = f"{before} {anchor}".strip()[-200:]
-        if parts.path in ("", "/") and not parts.query:
-            found.append(Evidence(CREDIT, publisher=publisher or site, text=context))
-        else:
-            found.append(Evidence(LINK, url=target, publisher=publisher, text=context))
+        evidence = link_evidence(href, page_url, site, anchor, _text_before(a), seen)
+        if evidence is not None:
+            found.append(evidence)
     return found
 
 
