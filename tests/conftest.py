@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -45,3 +47,14 @@ def page_html(key: str) -> bytes:
 def write_jsonl(path: Path, records: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     return path
+
+
+def token_f1(predicted: str, truth: str) -> float:
+    """Bag-of-tokens F1, as the article-extraction benchmark scores bodies."""
+    tok = lambda s: Counter(re.findall(r"\w+", s.lower()))
+    p, t = tok(predicted), tok(truth)
+    common = sum((p & t).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(p.values()), common / sum(t.values())
+    return 2 * precision * recall / (precision + recall)

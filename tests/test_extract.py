@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import re
-from collections import Counter
 from datetime import datetime, timezone
 
 import pytest
@@ -12,7 +10,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 from lxml import etree
 from trafilatura.utils import load_html
 
-from conftest import PAGES, SAMPLE_CORPUS, load_truth, page_html
+from conftest import PAGES, SAMPLE_CORPUS, load_truth, page_html, token_f1
 from syndicate.extract.article import (
     LIST_ARTICLE_WORDS, MIN_ARTICLE_WORDS, MIN_PARAGRAPH_WORDS, Article, ExtractionError, _unrepaired_utf8_prefix,
     domain_of, extract, head_urls, page_url, parse_html,
@@ -24,17 +22,6 @@ from syndicate.text import tokens
 TRUTH = load_truth()
 CNN = "ef4e67b66d63b5facef55c06a94d85f2ae01a0a1a4a3a1bcfe2499c8c8a7dacf"
 KOREAN = "9da36ae4714bfccc72374c6c146e9d1cd3cca39e2110bd67ccdbcc806f4cf139"
-
-
-def token_f1(predicted: str, truth: str) -> float:
-    """Bag-of-tokens F1, as the article-extraction benchmark scores bodies."""
-    tok = lambda s: Counter(re.findall(r"\w+", s.lower()))
-    p, t = tok(predicted), tok(truth)
-    common = sum((p & t).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(p.values()), common / sum(t.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def page(key: str) -> Page:

@@ -12,7 +12,6 @@ import gzip
 import json
 import random
 import re
-from collections import Counter
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +20,7 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 from resiliparse.parse.html import HTMLTree
 
-from conftest import DATA, PAGES, SAMPLE_CORPUS, load_truth, page_html
+from conftest import DATA, PAGES, SAMPLE_CORPUS, load_truth, page_html, token_f1
 from syndicate.extract import article, fast
 from syndicate.extract.article import Article, ExtractionError, _clean_text, parse_html
 from syndicate.extract.evidence import CANONICAL, CREDIT, LINK, publisher_key, source_links
@@ -32,17 +31,6 @@ TRUTH = load_truth()
 CNN_PAGE = "ef4e67b66d63b5facef55c06a94d85f2ae01a0a1a4a3a1bcfe2499c8c8a7dacf"
 CNN_ORIGIN = "https://www.cnn.com/2023/11/10/politics/hostage-deal-negotiations-israel-hamas/index.html"
 BODY = " ".join(["The council met on Tuesday to weigh the plan, which would widen the road through the old town."] * 3)
-
-
-def token_f1(predicted: str, truth: str) -> float:
-    """Bag-of-tokens F1, as test_extract.py scores bodies."""
-    tok = lambda s: Counter(re.findall(r"\w+", s.lower()))
-    p, t = tok(predicted), tok(truth)
-    common = sum((p & t).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(p.values()), common / sum(t.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def real_page(key: str) -> Page:
