@@ -14,6 +14,7 @@ from syndicate.read.urls import (
     MAX_URL_LENGTH,
     SITE_TRACKING_PARAMETERS,
     TRACKING_PARAMETERS,
+    is_rendering,
     is_tracking_parameter,
     normalize_url,
     same_article_url_key,
@@ -502,3 +503,20 @@ def test_keeps_every_other_parameter_in_order_and_spelling(host, upper, path, pi
     assert normalize_url(url) == f"https://{host}{path}" + ("?" + "&".join(kept) if kept else "")
     assert not {p.partition("=")[0] for p in kept} & set(ALWAYS_TRACKING)
     assert normalize_url(normalize_url(url)) == normalize_url(url)
+
+
+@pytest.mark.parametrize("url, rendering", [
+    ("https://www.cnn.com/2023/11/10/politics/hostage-deal-negotiations-israel-hamas/index.html", False),
+    ("https://amp.cnn.com/cnn/2023/11/10/politics/hostage-deal-negotiations-israel-hamas/index.html", True),
+    ("https://amp.usatoday.com/story/news/2019/11/19/meth-were-on-it-south-dakota-campaign/4236383002/", True),
+    ("https://www.usatoday.com/story/news/2019/11/19/meth-were-on-it-south-dakota-campaign/4236383002/?utm_source=x", False),
+    ("https://www.theguardian.com/world/2019/nov/19/hitler-birthplace/amp", True),
+    ("https://www.theguardian.com/world/2019/nov/19/hitler-birthplace?print=1", True),
+    ("https://m.example.com/news/1", True),
+    ("https://edition.cnn.com/2023/11/10/politics/a/index.html", False),  # another site section, not a rendering
+    ("https://mobile.de/auto/1", False),  # a site named mobile, not a mobile host
+    ("https://www.example.com/amplifiers/1", False),
+    ("not a url", False),
+])
+def test_renderings_are_the_urls_the_article_key_joins_to_another(url, rendering):
+    assert is_rendering(url) is rendering

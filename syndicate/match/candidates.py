@@ -22,7 +22,6 @@ from .bandindex import BandIndex
 from .boilerplate import PageLines, without_template
 from .scores import DUPLICATE, PARTIAL, RELATED, REWRITE, Scores, kind_of, measure
 from .templates import is_template_pair
-from ..text import tokens
 from ..fingerprint.minhash import ANCHOR_BAND, PARAGRAPH_BAND, overlap, shingle_hashes
 from ..settings import Settings
 from ..sqlutil import ids, registered
@@ -228,15 +227,8 @@ def judge(
     if kind != RELATED and is_template_pair(ta, tb, a.title, b.title):
         return scores, TEMPLATE
     if same_site and kind != RELATED:
-        if headline_similarity(a.title, b.title) < SAME_HEADLINE:
+        # headlines sharing under half their words (a missing one says nothing: title_similarity None)
+        if scores.title_similarity is not None and scores.title_similarity < SAME_HEADLINE:
             return None
         return scores, ALIAS if kind in (DUPLICATE, PARTIAL) else kind
     return scores, kind
-
-
-def headline_similarity(a: str | None, b: str | None) -> float:
-    """Token Jaccard of two headlines; 1.0 when either is missing (nothing says they differ)."""
-    ta, tb = set(tokens(a or "")), set(tokens(b or ""))
-    if not ta or not tb:
-        return 1.0
-    return len(ta & tb) / len(ta | tb)

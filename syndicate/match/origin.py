@@ -73,7 +73,7 @@ import pyarrow as pa
 from ..extract.evidence import (CANONICAL, CREDIT, LINK, PUBLISHERS, clean_publisher, credit_form, publisher_key,
                                 publisher_sites, site_of)
 from ..extract.article import domain_of
-from ..read.urls import normalize_url
+from ..read.urls import is_rendering, normalize_url
 from ..sqlutil import ids, registered
 
 REPOSTER_SHARE = 0.75
@@ -632,7 +632,7 @@ def canonical_pages(con: duckdb.DuckDBPyConnection, origins: list[Origin], group
             continue
         site, key = chosen[2], chosen[3]
         aliases = [(d, *rows[d]) for d in groups[o.cluster_id] if d in rows and rows[d][2] == site and rows[d][3] == key]
-        best = min(aliases, key=lambda a: (not _is_own_canonical(a[1], a[2]), _is_rendering(a[1]), len(a[1]), a[1]))
+        best = min(aliases, key=lambda a: (not _is_own_canonical(a[1], a[2]), is_rendering(a[1]), len(a[1]), a[1]))
         if best[0] == o.origin_doc_id:
             out.append(o)
             continue
@@ -640,15 +640,6 @@ def canonical_pages(con: duckdb.DuckDBPyConnection, origins: list[Origin], group
         out.append(replace(o, origin_doc_id=best[0], origin_url=best[1], origin_domain=domain_of(best[1]),
                            evidence=note.lstrip("; ")))
     return out
-
-
-_RENDERING = re.compile(r"^https?://(?:amp|m|mobile)\.|/amp(?:/|$|\?)|\.amp(?:\.html)?(?:$|\?)|[?&](?:amp|outputType=amp|print)\b|/print(?:/|$)",
-                        re.IGNORECASE)
-
-
-def _is_rendering(url: str) -> bool:
-    """An AMP, mobile or print rendering of a page (never the origin when the page itself is stored)."""
-    return bool(_RENDERING.search(url))
 
 
 def _is_own_canonical(url: str, canonical: str | None) -> bool:

@@ -416,3 +416,20 @@ def same_article_url_key(url: str) -> str:
     if kept:
         key += "?" + "&".join(kept)
     return key + fragment.lower()
+
+
+def is_rendering(url: str) -> bool:
+    """Whether ``url`` is another rendering of a page (AMP, print, a mobile host), by the rules of
+    :func:`same_article_url_key`: its key differs from its plain form (scheme and a leading ``www.``
+    dropped, no trailing slash, lower case). The page itself and unparseable strings are not.
+    """
+    n, parts = _normalize(url)
+    if parts is None:
+        return False
+    _, userinfo, host, port, path, query, fragment = parts
+    if host.startswith("www.") and "." in host[4:].rstrip("."):
+        host = host[4:]
+    plain = f"{userinfo.lower()}{host}{':' + port if port else ''}{path.lower().rstrip('/')}"
+    if query:
+        plain += "?" + "&".join(piece.lower() for piece in query)
+    return plain + fragment.lower() != same_article_url_key(url)
