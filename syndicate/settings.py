@@ -47,6 +47,8 @@ def lsh_params(threshold: float, num_perm: int, points: int = 2001) -> tuple[int
 
 
 CLUSTERABLE = ("duplicate", "partial", "rewrite", "alias", "related", "template")
+DEFAULT_CLUSTER_KINDS = ("duplicate", "partial", "rewrite", "alias")
+"""The kinds that join clusters, and that queries show, unless a setting says otherwise."""
 """Kinds a user may let join clusters (``cluster_kinds``); the defaults leave ``related`` and ``template`` out."""
 
 
@@ -90,7 +92,7 @@ class Settings:
     rewrite_containment: float = 0.4
     rewrite_coverage: float = 0.2
     floor: float = 0.2
-    cluster_kinds: str = "duplicate,partial,rewrite,alias"
+    cluster_kinds: str = ",".join(DEFAULT_CLUSTER_KINDS)
     bands: int = field(init=False)
     rows: int = field(init=False)
 
@@ -146,10 +148,6 @@ class Settings:
             if getattr(self, k) != getattr(other, k)
         ]
 
-    def with_verdict_of(self, other: "Settings") -> "Settings":
-        """These fingerprint settings with ``other``'s verdict settings."""
-        return self.replace(**{k: getattr(other, k) for k in self.VERDICT_KEYS})
-
     def replace(self, **changes: object) -> "Settings":
         values = {k: getattr(self, k) for k in self.KEYS}
         values.update(changes)
@@ -164,7 +162,7 @@ CONFIG_FILE = "syndicate.toml"
 class QueryDefaults:
     """Defaults of the query-time filters (``copies``, ``top``, ``report``, ``export``): which matches to show."""
 
-    kinds: tuple[str, ...] = ("duplicate", "partial", "rewrite", "alias")
+    kinds: tuple[str, ...] = DEFAULT_CLUSTER_KINDS
     min_similarity: float = 0.0
 
 

@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Sequence
 
 import duckdb
 
-from ..settings import Settings
+from ..settings import DEFAULT_CLUSTER_KINDS
 from ..sqlutil import ids, registered
 
 AFFECTED_SQL = """
@@ -59,14 +59,12 @@ def components(edges: Iterable[tuple[int, int]]) -> dict[int, int]:
     return {node: find(node) for node in parent}
 
 
-DEFAULT_KINDS = Settings().kinds
-
 Components = Callable[[Iterable[tuple[int, int]]], dict[int, int]]
 
 
 def recluster(
     con: duckdb.DuckDBPyConnection, touched: Sequence[int], components_of: Components | None = None,
-    kinds: Sequence[str] = DEFAULT_KINDS,
+    kinds: Sequence[str] = DEFAULT_CLUSTER_KINDS,
 ) -> tuple[list[int], dict[int, int]]:
     """New cluster assignment for everything connected to the ``touched`` documents.
 

@@ -81,11 +81,10 @@ def measure(text_a: str, text_b: str, shingles_a: np.ndarray, shingles_b: np.nda
     tri_a, tri_b = shingle_hashes(text_a, 3), shingle_hashes(text_b, 3)
     _, tri_small, tri_shared = overlap(tri_a, tri_b)
     tri_large = tri_shared / max(len(tri_a), len(tri_b)) if tri_shared else 0.0
-    toks_a, toks_b = tokens(text_a), tokens(text_b)
     return Scores(
         similarity=round(similarity, 6), containment=round(containment, 6), shared=shared,
         trigram_containment=round(tri_small, 6), trigram_coverage=round(tri_large, 6),
-        longest_run=longest_run(toks_a, toks_b, shingle_size) if shared else 0,
+        longest_run=longest_run(tokens(text_a), tokens(text_b), shingle_size) if shared else 0,
         shared_sentences=len(_sentences(text_a) & _sentences(text_b)),
         title_similarity=_title_similarity(title_a, title_b),
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from ..errors import SettingsMismatchError
 from ..match.cluster import recluster
 from ..match.origin import refresh as refresh_origins
 from ..match.scores import GRADED_KINDS, RELATED, Scores, kind_of
@@ -58,13 +59,11 @@ def rejudge(db: str | os.PathLike[str], changes: dict[str, object]) -> RejudgeSu
     as it was.
     """
     fixed = sorted(set(changes) - set(Settings.VERDICT_KEYS))
+    if fixed:  # refused before the database is opened
+        raise SettingsMismatchError(f"{', '.join(fixed)} cannot change after the first scan (fingerprint settings)")
     started = time.monotonic()
     summary = RejudgeSummary()
     with WriteLock(str(db), "recluster"), Store.open(db) as store:
-        if fixed:
-            from ..errors import SettingsMismatchError
-
-            raise SettingsMismatchError(f"{', '.join(fixed)} cannot change after the first scan (fingerprint settings)")
         settings = store.settings.replace(**changes)
         con = store.con
         summary.settings = {k: getattr(settings, k) for k in Settings.VERDICT_KEYS}
