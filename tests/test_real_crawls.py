@@ -11,7 +11,8 @@ import json
 import duckdb
 
 from conftest import DATA, SAMPLE_CORPUS, write_jsonl
-from syndicate import scan
+from syndicate import Store, scan
+from syndicate.views import query
 
 CNN = "https://www.cnn.com/2023/11/10/politics/hostage-deal-negotiations-israel-hamas/index.html"
 CNN_HTML = (SAMPLE_CORPUS / "cnn.com" / "hostage-deal-negotiations.html").read_text(encoding="utf-8")
@@ -56,6 +57,10 @@ def test_one_article_at_several_urls_of_its_site_is_one_article(tmp_path):
     # the syndication view lists the real copy, not the origin's own other URLs
     copies = rows(db, "SELECT copy_domain, kind FROM syndication ORDER BY 1")
     assert copies == [("deccanherald.com", "duplicate")]
+    # asked about by the URL as shared, tracking parameters and all, the stored page answers
+    with Store.open(db, read_only=True) as store:
+        found = {c.domain for c in query.copies(store, CNN + "?utm_source=twitter#comments")}
+    assert "deccanherald.com" in found
 
 
 def walls() -> dict[str, str]:

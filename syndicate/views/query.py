@@ -37,6 +37,7 @@ import pyarrow as pa
 from ..errors import NotFoundError, SyndicateError
 from ..fingerprint.minhash import overlap, shingle_hashes
 from ..match.cluster import components
+from ..read.urls import normalize_url
 from ..settings import CLUSTERABLE, QueryDefaults, load_config
 from ..sqlutil import registered
 from ..store.database import Store
@@ -188,16 +189,18 @@ class Copy:
 
 
 def url_variants(url: str) -> list[str]:
-    """The URL as given plus the spellings crawls differ on (scheme, www., trailing slash)."""
-    url = url.strip()
-    variants = [url]
-    rest = url.split("://", 1)[1] if "://" in url else url
-    for scheme in ("https://", "http://"):
-        for host in (rest, rest[4:] if rest.startswith("www.") else "www." + rest):
-            for tail in (host, host.rstrip("/") if host.endswith("/") else host + "/"):
-                candidate = scheme + tail
-                if candidate not in variants:
-                    variants.append(candidate)
+    """The URL as given, as stored (normalised: tracking parameters, fragment, default port dropped), and
+    the spellings crawls differ on (scheme, www., trailing slash) of both."""
+    variants: list[str] = []
+    for given in dict.fromkeys((url.strip(), normalize_url(url))):
+        variants.extend(v for v in [given] if v not in variants)
+        rest = given.split("://", 1)[1] if "://" in given else given
+        for scheme in ("https://", "http://"):
+            for host in (rest, rest[4:] if rest.startswith("www.") else "www." + rest):
+                for tail in (host, host.rstrip("/") if host.endswith("/") else host + "/"):
+                    candidate = scheme + tail
+                    if candidate not in variants:
+                        variants.append(candidate)
     return variants
 
 
