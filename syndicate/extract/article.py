@@ -11,19 +11,12 @@ from urllib.parse import urljoin, urlsplit
 
 import xxhash
 
-from .walls import judge_text
+from .walls import LIST_ARTICLE_WORDS, MIN_ARTICLE_WORDS, MIN_PARAGRAPH_WORDS, judge_text
 from .evidence import Evidence, canonical_elsewhere, clean_publisher, credits, site_of, source_links
 from ..read.page import Page, parse_timestamp
 from ..read.urls import normalize_url, same_article_url_key
 from ..text import token_stream, tokens
 
-MIN_ARTICLE_WORDS = 25
-"""A page whose extracted body is shorter than this carries no article (stubs, empty bodies)."""
-
-MIN_PARAGRAPH_WORDS = 15
-LIST_ARTICLE_WORDS = 80
-"""A short text needs one paragraph of MIN_PARAGRAPH_WORDS; a short list of headlines (an index
-page) has none. From LIST_ARTICLE_WORDS words on, a text of short lines (a calendar, a list) counts."""
 
 _HEAD_BYTES = 262_144
 _LONG_HEAD_BYTES = 2 << 20

@@ -61,10 +61,11 @@ The share only names the wall of pages that carry no article anyway (a page of m
 MIN_ARTICLE_WORDS = 25
 MIN_PARAGRAPH_WORDS = 15
 LIST_ARTICLE_WORDS = 80
-"""... and what is left is no article by ``Article.has_article``'s rule (the same thresholds,
-repeated here because article.py imports this module): fewer than MIN_ARTICLE_WORDS words, or,
-below LIST_ARTICLE_WORDS words, no paragraph of MIN_PARAGRAPH_WORDS words. So a text whose other
-lines are an article is never a wall, however long its notices."""
+"""What an article is (``Article.has_article`` imports these): at least MIN_ARTICLE_WORDS words and,
+below LIST_ARTICLE_WORDS words, one paragraph of MIN_PARAGRAPH_WORDS (a short list of headlines, an
+index page, has none; from LIST_ARTICLE_WORDS words on, a text of short lines, a calendar, counts).
+A text is a wall only when what is left without its notices is no article by this rule, so a text
+whose other lines are an article is never a wall, however long its notices."""
 
 MAX_WEAK_LINE_WORDS = 15
 """Patterns marked weak (a bare topic such as "third-party cookies", "ad blocker", "free trial",
