@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from .bandindex import BandIndex
 from .boilerplate import PageLines, without_template
-from .scores import DUPLICATE, PARTIAL, RELATED, REWRITE, Scores, kind_of, measure
+from .scores import DUPLICATE, PARTIAL, RELATED, Scores, kind_of, measure
 from .templates import is_template_pair
 from ..fingerprint.minhash import ANCHOR_BAND, PARAGRAPH_BAND, overlap, shingle_hashes
 from ..settings import Settings
@@ -30,8 +30,6 @@ ALIAS = "alias"
 """Two pages of one site carrying one article: URL variants (www./amp./m., print, tracking), a same-site repost."""
 TEMPLATE = "template"
 """Two stories written from one template (stock blurbs, lottery results): the same frame, other names and numbers."""
-KINDS = (DUPLICATE, PARTIAL, REWRITE, ALIAS, TEMPLATE, RELATED)
-"""Every kind a stored match can have."""
 
 # Two pages of one site whose texts match under headlines sharing less than this
 # (token Jaccard) carry the site's text, not an article: a wall, a notice, chrome.
