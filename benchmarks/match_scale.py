@@ -49,8 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from syndicate.match import bandindex
-from syndicate.fingerprint.minhash import ANCHOR_BAND, PARAGRAPH_BAND, _fmix64_array, warm_up
+from syndicate.fingerprint.minhash import ANCHOR_BAND, PARAGRAPH_BAND, _fmix64
 from syndicate.match.candidates import candidate_pairs, verify
 from syndicate.settings import Settings
 from syndicate.sqlutil import registered
@@ -73,7 +72,7 @@ def band_rows(doc_ids: np.ndarray, rng: np.random.Generator, anchors: int = ANCH
     # anchors are 32-bit shingle hashes mixed to 64 bits, as stored: as many distinct values as 32 bits
     # hold, so chance collisions between articles happen, as in a real crawl
     tail = hashes.reshape(n, per)[:, LSH_ROWS + PARAGRAPHS:]
-    tail[:] = _fmix64_array(tail & np.uint64(0xFFFFFFFF))
+    tail[:] = _fmix64(tail & np.uint64(0xFFFFFFFF))
     return pa.table({"band": band, "hash": hashes, "doc_id": np.repeat(doc_ids.astype(np.int64), per)})
 
 
@@ -179,8 +178,6 @@ def run(stored: int, new: int, seed: int = 1, keep: Path | None = None, cold: bo
         drop_caches() if cold else page_in(path, index_folder)
         store = Store.open(path)  # a nightly run starts with a fresh process's database and index
         con = store.con
-        warm_up()  # load the compiled kernels before anything is timed, as a scan does while workers extract
-        bandindex.warm_up()
         new_list = new_ids.tolist()
         start = time.perf_counter()
         pairs, _ = candidate_pairs(con, new_list, store.band_lookup())

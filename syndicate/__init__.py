@@ -1,7 +1,7 @@
 """syndicate: find which crawled pages carry the same news article, which page is the origin, and who copied it.
 
 Names are imported on first use, so a worker process that needs only the
-extraction stage does not load DuckDB or the compiled fingerprint kernels.
+extraction stage does not load DuckDB.
 The stages live in sub-packages named after them (``syndicate.read``,
 ``syndicate.extract``, ``syndicate.fingerprint``, ``syndicate.store``,
 ``syndicate.match``, ``syndicate.engines``, ``syndicate.views``); the names

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 # Each command imports the stages it runs when it runs: the worker processes a
-# scan starts import this module too, and need none of them (nor numba or DuckDB).
+# scan starts import this module too, and need none of them (nor DuckDB).
 
 DEFAULT_DB = "syndicate.duckdb"
 

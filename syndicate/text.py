@@ -33,7 +33,7 @@ def tokens(text: str) -> list[str]:
 
 
 def token_stream(text: str) -> bytes:
-    """The tokens as the fingerprint kernel reads them: UTF-8, joined by spaces, lines by newlines.
+    """The tokens as the fingerprint stage reads them: UTF-8, joined by spaces, lines by newlines.
 
     Tokens never contain a space or a newline, so the stream is unambiguous.
     """

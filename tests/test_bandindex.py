@@ -239,32 +239,36 @@ def test_a_rebuild_in_many_buckets_equals_one_in_memory(tmp_path):
     assert sorted(zip(a.keys.tolist(), a.docs.tolist())) == sorted(zip(b.keys.tolist(), b.docs.tolist()))
 
 
-def test_kernels_compile_once_and_never_come_from_numbas_cache(tmp_path):
-    """Whatever runs, a kernel is compiled for the types warm_up() uses, in this process.
+@given(st.lists(st.integers(0, 40), max_size=400), st.lists(st.integers(-1, 42), max_size=60),
+       st.sampled_from([1, 2, 3, 8, 256]))
+@hsettings(max_examples=150, deadline=None)
+def test_fenced_lookup_finds_every_equal_key(stored, probes, step):
+    """Runs of equal keys longer than a fence block, probes between, before and after every key."""
+    keys = np.sort(np.array(stored, dtype=np.uint64))
+    wanted = np.sort(np.array(probes, dtype=np.int64)).clip(0).astype(np.uint64)
+    at_probe, at_row = bandindex._lookup(keys, np.array(keys[::step]), step, wanted)
+    expected = sorted((i, j) for i, p in enumerate(wanted.tolist()) for j, k in enumerate(keys.tolist()) if k == p)
+    assert sorted(zip(at_probe.tolist(), at_row.tolist())) == expected
 
-    Kernels loaded from numba's cache crashed the rerun of a killed scan
-    (SIGSEGV, twice in CI); these are compiled by each process instead.
-    """
-    bandindex.warm_up()
-    rng = np.random.default_rng(9)
-    con = duckdb.connect()
-    rows = pa.table({"band": rng.integers(-1, 5, 5_000).astype(np.int16),
-                     "hash": rng.integers(0, 100, 5_000).astype(np.uint64),
-                     "doc_id": rng.integers(1, 500, 5_000)})
-    with registered(con, rows=rows):
-        con.execute("CREATE TABLE bands AS SELECT * FROM rows")
-    index = BandIndex(tmp_path / "x.bands")
-    index.rebuild(con, "db", 1, chunk_rows=1_000)
-    for seq in range(2, 6):
-        index.append(rows.column("band").to_numpy()[:200], rows.column("hash").to_numpy()[:200],
-                     rows.column("doc_id").to_numpy()[:200], np.array([3, 4]), seq, 0)
-    index.lookup(np.zeros(50, np.int16), np.arange(50, dtype=np.uint64))
-    BandIndex.beside(str(tmp_path / "x")).lookup(np.zeros(50, np.int16), np.arange(50, dtype=np.uint64))
-    kernels = {name: f for name, f in vars(bandindex).items() if hasattr(f, "signatures") and f.signatures}
-    assert set(kernels) >= {"_lookup", "_kept", "_merge", "_spill_rows", "_sort_rows"}
-    assert {name for name, f in kernels.items() if f._cache.__class__.__name__ != "NullCache"} == set()
-    assert {name: f.signatures for name, f in kernels.items() if len(f.signatures) > 1 and not name.startswith(
-        ("_partition", "_lower_bound", "_voided"))} == {}
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 9)), max_size=120),
+       st.lists(st.tuples(st.integers(0, 30), st.integers(1, 9)), max_size=60),
+       st.lists(st.integers(1, 9), max_size=4), st.sampled_from([1, 3, 7, 1000]))
+@hsettings(max_examples=150, deadline=None)
+def test_chunked_merge_equals_sorting_both_runs(old, new, gone, chunk):
+    """Merging chunk by chunk keeps every key in order and drops exactly the voided documents' older rows."""
+    old, new = sorted(old), sorted(new)
+    old_keys, old_docs = np.array([k for k, _ in old], np.uint64), np.array([d for _, d in old], np.uint32)
+    new_keys, new_docs = np.array([k for k, _ in new], np.uint64), np.array([d for _, d in new], np.uint32)
+    voided = np.unique(np.array(gone, np.int64))
+    out_keys, out_docs = np.empty(len(old) + len(new), np.uint64), np.empty(len(old) + len(new), np.uint32)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bandindex, "MERGE_CHUNK", chunk)
+        n = bandindex._merge(old_keys, old_docs, voided, new_keys, new_docs, out_keys, out_docs)
+    kept = [(k, d) for k, d in old if d not in set(gone)] + new
+    assert n == len(kept)
+    assert np.all(out_keys[1:n] >= out_keys[: n - 1])
+    assert sorted(zip(out_keys[:n].tolist(), out_docs[:n].tolist())) == sorted(kept)
 
 
 def test_an_index_that_cannot_be_written_leaves_the_scan_whole(tmp_path, caplog):

@@ -10,9 +10,8 @@ from datasketch import MinHash, MinHashLSH
 from hypothesis import given, settings as hsettings, strategies as st
 
 from syndicate.fingerprint.minhash import (
-    _sorted_u32, band_hashes, fingerprint, fingerprint_many, minhash, overlap, shingle_hashes,
+    _distinct, band_hashes, fingerprint, fingerprint_many, minhash, overlap, shingle_hashes,
 )
-from syndicate.fingerprint.xxh3 import xxh3_64
 from syndicate.settings import Settings, lsh_params
 from syndicate.text import tokens
 
@@ -142,22 +141,7 @@ def test_lsh_params_agree_with_datasketch_across_thresholds(num_perm):
         assert lsh_params(float(threshold), num_perm) == (lsh.b, lsh.r), threshold
 
 
-# --- the compiled kernel against plain-Python references --------------------------------------
-
-def test_xxh3_kernel_is_xxhash_for_every_length():
-    buf = np.frombuffer(np.random.default_rng(5).bytes(1100), dtype=np.uint8)
-    for n in range(0, 1001):
-        for start in (0, 7):
-            expected = xxhash.xxh3_64_intdigest(buf[start : start + n].tobytes())
-            assert int(xxh3_64(buf, start, n)) == expected, (n, start)
-
-
-@given(st.binary(max_size=600))
-@hsettings(max_examples=200, deadline=None)
-def test_xxh3_kernel_is_xxhash_for_any_bytes(data):
-    buf = np.frombuffer(data, dtype=np.uint8) if data else np.zeros(0, dtype=np.uint8)
-    assert int(xxh3_64(buf, 0, len(data))) == xxhash.xxh3_64_intdigest(data)
-
+# --- the numpy implementation against plain-Python references ------------------------------
 
 _MASK64 = (1 << 64) - 1
 
@@ -227,9 +211,15 @@ def test_shingles_equal_reference_for_any_text(text):
 
 @given(st.lists(st.integers(0, 2**32 - 1), max_size=600))
 @hsettings(max_examples=200, deadline=None)
-def test_radix_sort_sorts_like_numpy(values):
+def test_distinct_is_numpys_unique(values):
     data = np.array(values, dtype=np.uint32)
-    assert _sorted_u32(data.copy(), np.empty(len(data), np.uint32)).tolist() == np.sort(data).tolist()
+    assert _distinct(data).tolist() == np.unique(data).tolist()
+
+
+def test_a_huge_article_is_sketched_in_chunks_like_a_small_one():
+    """Past the chunk size the signature is still datasketch's (the minimum over every chunk)."""
+    hashes = np.unique(np.random.default_rng(4).integers(0, 2**32, 50_000, dtype=np.uint64).astype(np.uint32))
+    assert np.array_equal(minhash(hashes), datasketch_minhash(hashes).hashvalues.astype(np.uint32))
 
 
 def test_anchors_sample_one_shingle_in_rate_the_same_way_in_every_text(truth):

@@ -1,7 +1,7 @@
 """``scan``: read → extract → fingerprint → store → match → cluster, batch by batch.
 
 Extraction and tokenising run in worker processes; this process fingerprints
-each batch in one compiled pass and is the only one that writes to DuckDB.
+each batch and is the only one that writes to DuckDB.
 Each batch is stored in one transaction; every few thousand pages (and at the
 end) the stored, unmatched pages are matched, clustered and attributed in
 another, so the database is consistent at transaction boundaries and a rerun
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
 import time
 from collections import deque
 from contextlib import contextmanager
@@ -29,8 +28,6 @@ from ..match.boilerplate import PageLines
 from ..match.cluster import components, recluster
 from ..extract.evidence import site_of
 from ..extract.article import Article, content_hash
-from ..match import bandindex
-from ..fingerprint import minhash as fingerprint
 from ..fingerprint.minhash import Fingerprint, fingerprint_streams
 from ..store.lock import WriteLock
 from ..match.candidates import candidate_pairs, verify
@@ -210,58 +207,34 @@ def scan(
     workers = workers or os.cpu_count() or 1
     with WriteLock(db, "scan"), _Runner(workers, fast, page_timeout) as runner, Store.open(db, settings) as store, \
             recorded_run(store, paths) as summary:
-        # loads the compiled kernels while the workers extract the first pages
-        warming = threading.Thread(target=_warm_up, args=(store.uses_band_index(),), name="syndicate-warm-up",
-                                   daemon=True)
-
-        def loaded() -> None:
-            """Wait for the warm-up before this thread calls a kernel: numba loading one kernel
-            from its cache in two threads at once crashed a scan (SIGSEGV)."""
-            if warming.ident is not None:
-                warming.join()
-
-        try:
-            in_flight: deque[list[AsyncResult | _Inline]] = deque()
-            unmatched = 0
-            known = Unmatched()
-            slices = _batched(items, min(HANDOFF_PAGES, batch_size))
-            while True:
-                # each slice goes to the workers as soon as it is read, so they start on the first page early
-                parts = []
-                for part in islice(slices, max(1, batch_size // HANDOFF_PAGES)):
-                    todo = _new_pages(store, part, summary, max_page_bytes)
-                    if todo and warming.ident is None:  # not started yet
-                        warming.start()
-                    parts.append(runner.submit(todo))
-                if not parts:
-                    break
-                in_flight.append(parts)
-                if len(in_flight) > 1:
-                    results = _next_results(in_flight)
-                    loaded()
-                    unmatched += _store_batch(store, results, summary, known)
-                    if unmatched >= match_every:
-                        match_pending(store, summary, known)
-                        unmatched = 0
-                    _report(summary, position, on_batch)
-            runner.close()
-            while in_flight:
+        in_flight: deque[list[AsyncResult | _Inline]] = deque()
+        unmatched = 0
+        known = Unmatched()
+        slices = _batched(items, min(HANDOFF_PAGES, batch_size))
+        while True:
+            # each slice goes to the workers as soon as it is read, so they start on the first page early
+            parts = []
+            for part in islice(slices, max(1, batch_size // HANDOFF_PAGES)):
+                todo = _new_pages(store, part, summary, max_page_bytes)
+                parts.append(runner.submit(todo))
+            if not parts:
+                break
+            in_flight.append(parts)
+            if len(in_flight) > 1:
                 results = _next_results(in_flight)
-                loaded()
                 unmatched += _store_batch(store, results, summary, known)
+                if unmatched >= match_every:
+                    match_pending(store, summary, known)
+                    unmatched = 0
                 _report(summary, position, on_batch)
-            loaded()
-            match_pending(store, summary, known)  # also what an earlier, killed scan stored but did not match
+        runner.close()
+        while in_flight:
+            results = _next_results(in_flight)
+            unmatched += _store_batch(store, results, summary, known)
             _report(summary, position, on_batch)
-        finally:
-            loaded()
+        match_pending(store, summary, known)  # also what an earlier, killed scan stored but did not match
+        _report(summary, position, on_batch)
     return summary
-
-
-def _warm_up(band_index: bool) -> None:
-    fingerprint.warm_up()
-    if band_index:
-        bandindex.warm_up()
 
 
 @contextmanager

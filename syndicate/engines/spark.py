@@ -250,7 +250,7 @@ def scan_spark(
         raise InputError(f"no such file or folder: {', '.join(missing)}")
     with WriteLock(db, "scan"), Store.open(db, settings) as store, recorded_run(store, paths) as summary:
         spark = spark_session(master)
-        # a few partitions per core: each task pays for loading the kernels in its Python worker
+        # a few partitions per core: each task pays for loading the extractors in its Python worker
         indexed = _input_files(spark, paths, partitions)
         seen = sorted(indexed.mapPartitions(lambda part: _first_pass(part, max_page_bytes)).collect(),
                       key=lambda s: (s.file, s.record))

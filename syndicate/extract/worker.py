@@ -1,8 +1,7 @@
 """The worker stage: extract one page and turn its article into a token stream.
 
-Runs in worker processes, so it imports nothing compiled: the fingerprint
-kernel (numba) runs batched in the main process, which loads it once per scan
-instead of once per worker.
+Runs in worker processes, so it imports no later stage (no DuckDB); the
+main process fingerprints what the workers return.
 """
 
 from __future__ import annotations

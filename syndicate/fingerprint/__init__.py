@@ -1,2 +1,1 @@
-"""Normalise, shingle, MinHash and band-hash article text (``minhash``), with a compiled XXH3 (``xxh3``).
-"""
+"""Normalise, shingle, MinHash and band-hash article text (``minhash``): numpy and the xxhash binding, no JIT."""

@@ -32,7 +32,6 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
-from numba import njit
 
 FORMAT = 1
 FENCE_STEP = 256  # keys per block: one binary search of 8 steps inside 2 KiB
@@ -65,151 +64,104 @@ def band_keys(bands: np.ndarray, hashes: np.ndarray) -> np.ndarray:
     return np.asarray(hashes, dtype=np.uint64) ^ band_mix(bands)
 
 
-# These kernels are compiled in each process that uses the index (about 10 s, in
-# the scan's warm-up thread while the workers extract), not read from numba's
-# cache: twice in CI, the rerun of a killed scan crashed (SIGSEGV) inside a
-# kernel loaded from the cache, and ran once the cache was rewritten. The types
-# below are the ones warm_up() compiles, so one compilation serves the scan.
+MERGE_CHUNK = 4_000_000  # rows of the older run merged at a time (about 100 MB of arrays)
 
 
-@njit
-def _partition(keys, docs, out_keys, out_docs, shift, bins):
-    """Counting sort of (key, doc) rows by ``(key >> shift) % bins``; returns the bins' start offsets."""
+def _partition(keys: np.ndarray, docs: np.ndarray, shift: int, bins: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows grouped by ``(key >> shift) % bins``, in their order within a bin; and the bins' start offsets."""
+    bucket = ((keys >> np.uint64(shift)) & np.uint64(bins - 1)).astype(np.uint16 if bins <= 1 << 16 else np.uint64)
+    order = np.argsort(bucket, kind="stable")  # a radix sort for 16-bit buckets: linear
     starts = np.zeros(bins + 1, np.int64)
-    mask = np.uint64(bins - 1)
-    for i in range(len(keys)):
-        starts[((keys[i] >> np.uint64(shift)) & mask) + 1] += 1
-    for b in range(bins):
-        starts[b + 1] += starts[b]
-    at = starts[:-1].copy()
-    for i in range(len(keys)):
-        b = (keys[i] >> np.uint64(shift)) & mask
-        out_keys[at[b]] = keys[i]
-        out_docs[at[b]] = docs[i]
-        at[b] += 1
-    return starts
+    np.cumsum(np.bincount(bucket, minlength=bins), out=starts[1:])
+    return keys[order], docs[order], starts
 
 
-@njit
-def _spill_rows(keys, docs, out_keys, out_docs, shift, bins):
-    """``_partition`` for the rebuild's spill: (uint64, int64) rows to (uint64, int64)."""
-    return _partition(keys, docs, out_keys, out_docs, shift, bins)
+def _bisect(keys: np.ndarray, probes: np.ndarray, lo: np.ndarray, hi: np.ndarray, right: bool) -> np.ndarray:
+    """Per probe, the first index in [lo, hi) whose key is >= the probe (> with ``right``); hi if none.
 
-
-@njit
-def _sort_rows(keys, docs, out_keys, out_docs, shift):
-    """Sort (key, doc) rows by key: partitioned on 16 bits below ``shift``, then each small bin sorted in cache.
-
-    Keys are hashes, so bins are even; several times faster than one argsort.
+    All probes step together, so each step reads one key a probe: with
+    ranges one fence block wide, 9 steps, touching the blocks that hold the
+    probed keys and no others.
     """
-    starts = _partition(keys, docs, out_keys, out_docs, max(shift - 16, 0), 65536)
-    for b in range(65536):
-        lo, hi = starts[b], starts[b + 1]
-        if hi - lo > 1:
-            order = np.argsort(out_keys[lo:hi])
-            out_keys[lo:hi] = out_keys[lo:hi][order]
-            out_docs[lo:hi] = out_docs[lo:hi][order]
-
-
-@njit
-def _lower_bound(values, value, lo, hi):
-    """The first index in [lo, hi) whose value is >= ``value`` (``hi`` if none); ``values`` sorted."""
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if values[mid] < value:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-@njit
-def _lookup(keys, fence, step, probes, out_probe, out_pos):
-    """Positions of every key equal to a probe (``probes`` sorted), written while the outputs have room.
-
-    Returns how many there are. ``fence[j] = keys[j * step]``: the first key
-    >= p lies after block j - 1's start and at most at block j's start, for
-    the first j with fence[j] >= p.
-    """
-    n, blocks, room = len(keys), len(fence), len(out_probe)
-    j = 0
-    found = 0
-    for i in range(len(probes)):
-        p = probes[i]
-        while j < blocks and fence[j] < p:
-            j += 1
-        lo = _lower_bound(keys, p, (j - 1) * step if j > 0 else 0, min(n, j * step) if j < blocks else n)
-        while lo < n and keys[lo] == p:
-            if found < room:
-                out_probe[found] = i
-                out_pos[found] = lo
-            found += 1
-            lo += 1
-    return found
-
-
-@njit
-def _voided(doc, gone):
-    """Whether ``doc`` is in ``gone`` (sorted): a binary search, so a merge needs no mask the size of a run."""
-    at = _lower_bound(gone, doc, 0, len(gone))
-    return at < len(gone) and gone[at] == doc
-
-
-@njit
-def _kept(docs, gone):
-    """How many rows of a run survive the newer run's voided documents."""
-    n = 0
-    for i in range(len(docs)):
-        if not _voided(docs[i], gone):
-            n += 1
-    return n
-
-
-@njit
-def _merge(old_keys, old_docs, gone, new_keys, new_docs, out_keys, out_docs):
-    """Merge two sorted runs, leaving out the older run's rows of documents in ``gone``; returns the rows written."""
-    i = j = o = 0
-    n_old, n_new = len(old_keys), len(new_keys)
+    lo, hi = lo.copy(), hi.copy()
+    last = len(keys) - 1
     while True:
-        while i < n_old and _voided(old_docs[i], gone):
-            i += 1
-        if i >= n_old or j >= n_new:
-            break
-        if new_keys[j] < old_keys[i]:
-            out_keys[o] = new_keys[j]
-            out_docs[o] = new_docs[j]
-            j += 1
-        else:
-            out_keys[o] = old_keys[i]
-            out_docs[o] = old_docs[i]
-            i += 1
-        o += 1
-    while i < n_old:
-        if not _voided(old_docs[i], gone):
-            out_keys[o] = old_keys[i]
-            out_docs[o] = old_docs[i]
-            o += 1
-        i += 1
-    while j < n_new:
-        out_keys[o] = new_keys[j]
-        out_docs[o] = new_docs[j]
-        o += 1
-        j += 1
-    return o
+        active = lo < hi
+        if not active.any():
+            return lo
+        mid = (lo + hi) >> 1
+        at = keys[np.minimum(mid, last)]
+        below = (at <= probes) if right else (at < probes)
+        go_right = active & below
+        lo = np.where(go_right, mid + 1, lo)
+        hi = np.where(active & ~below, mid, hi)
 
 
-def warm_up() -> None:
-    """Load the compiled kernels, with the types the index uses, so the first lookup of a scan does not wait."""
-    keys = np.arange(4, dtype=np.uint64)  # probes, fences, spilled keys: writable
-    stored, docs = keys.copy(), np.arange(4, dtype=np.uint32)  # a run's keys and docs: read-only memory maps
-    stored.setflags(write=False)
-    docs.setflags(write=False)
-    gone, wide = np.array([1], np.int64), np.arange(4, dtype=np.int64)
-    _lookup(stored, keys[::2].copy(), FENCE_STEP, keys.copy(), np.empty(8, np.int64), np.empty(8, np.int64))
-    _kept(docs, gone)
-    _merge(stored, docs, gone, stored, docs, np.empty(8, np.uint64), np.empty(8, np.uint32))
-    _spill_rows(keys.copy(), wide.copy(), np.empty(4, np.uint64), np.empty(4, np.int64), 62, 4)
-    _sort_rows(keys.copy(), wide.copy(), np.empty(4, np.uint64), np.empty(4, np.uint32), 64)
+def _block_bounds(fence: np.ndarray, step: int, n: int, probes: np.ndarray, right: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The fence block a bound lies in: after block j - 1's start, at most at block j's start.
+
+    j is the first block whose first key is >= the probe (> with ``right``).
+    """
+    j = np.searchsorted(fence, probes, side="right" if right else "left").astype(np.int64)
+    lo = np.maximum(j - 1, 0) * step
+    hi = np.where(j < len(fence), np.minimum(j * step, n), n)
+    return lo, hi
+
+
+def _lookup(keys: np.ndarray, fence: np.ndarray, step: int, probes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (probe index, key position) where the key equals the probe; ``fence[j] = keys[j * step]``."""
+    n = len(keys)
+    if n == 0 or len(probes) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    first = _bisect(keys, probes, *_block_bounds(fence, step, n, probes, right=False), right=False)
+    hit = first < n
+    hit[hit] = keys[first[hit]] == probes[hit]
+    hits = np.flatnonzero(hit)
+    if len(hits) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    end = _bisect(keys, probes[hits], *_block_bounds(fence, step, n, probes[hits], right=True), right=True)
+    counts = end - first[hits]
+    at_probe = np.repeat(hits, counts)
+    offsets = np.arange(len(at_probe)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return at_probe, np.repeat(first[hits], counts) + offsets
+
+
+def _voided(docs: np.ndarray, gone: np.ndarray) -> np.ndarray:
+    """Which of ``docs`` are in ``gone`` (sorted): a binary search each, no mask the size of a run."""
+    if len(gone) == 0:
+        return np.zeros(len(docs), dtype=bool)
+    at = np.minimum(np.searchsorted(gone, docs), len(gone) - 1)
+    return gone[at] == docs
+
+
+def _merge(old_keys: np.ndarray, old_docs: np.ndarray, gone: np.ndarray, new_keys: np.ndarray, new_docs: np.ndarray,
+           out_keys: np.ndarray, out_docs: np.ndarray) -> int:
+    """Merge two sorted runs into ``out``, leaving out the older run's rows of documents in ``gone``.
+
+    The older run is read ``MERGE_CHUNK`` rows at a time, each merged with
+    the newer rows that sort before the next chunk, so memory stays bounded
+    whatever the runs' size. On equal keys the older row comes first.
+    Returns the rows written.
+    """
+    o = j = 0
+    n_old = len(old_keys)
+    for lo in range(0, n_old, MERGE_CHUNK):
+        hi = min(lo + MERGE_CHUNK, n_old)
+        keys, docs = np.asarray(old_keys[lo:hi]), np.asarray(old_docs[lo:hi])
+        kept = ~_voided(docs, gone)
+        keys, docs = keys[kept], docs[kept]
+        until = len(new_keys) if hi == n_old else int(np.searchsorted(new_keys, old_keys[hi], side="left"))
+        keys = np.concatenate([keys, new_keys[j:until]])
+        docs = np.concatenate([docs.astype(np.uint32), np.asarray(new_docs[j:until], np.uint32)])
+        order = np.argsort(keys, kind="stable")  # two sorted runs: timsort merges them in one pass
+        out_keys[o : o + len(keys)] = keys[order]
+        out_docs[o : o + len(keys)] = docs[order]
+        o += len(keys)
+        j = until
+    rest = len(new_keys) - j
+    out_keys[o : o + rest] = new_keys[j:]
+    out_docs[o : o + rest] = new_docs[j:]
+    return o + rest
 
 
 @dataclass
@@ -291,12 +243,8 @@ class BandIndex:
             if run.rows == 0:
                 later_gone = np.union1d(later_gone, run.gone)
                 continue
-            at_probe, at_row = np.empty(len(probes) + 1024, np.int64), np.empty(len(probes) + 1024, np.int64)
-            n = _lookup(run.keys, run.fence, FENCE_STEP, probes, at_probe, at_row)
-            if n > len(at_probe):  # more hits than probes (keys shared by many pages): again, with room for all
-                at_probe, at_row = np.empty(n, np.int64), np.empty(n, np.int64)
-                _lookup(run.keys, run.fence, FENCE_STEP, probes, at_probe, at_row)
-            at_probe, at_row = at_probe[:n], at_row[:n]
+            at_probe, at_row = _lookup(run.keys, run.fence, FENCE_STEP, probes)
+            n = len(at_probe)
             docs = np.asarray(run.docs[at_row]) if n else np.empty(0, np.int64)
             if len(later_gone) and n:
                 valid = ~np.isin(docs, later_gone)
@@ -345,7 +293,9 @@ class BandIndex:
                 bucket_keys = np.fromfile(spill / f"{bucket}.keys", dtype=np.uint64)
                 bucket_docs = np.fromfile(spill / f"{bucket}.docs", dtype=np.int64)
                 n = len(bucket_keys)
-                _sort_rows(bucket_keys, bucket_docs, keys[at:at + n], docs[at:at + n], 64 - bits)
+                order = np.argsort(bucket_keys)
+                keys[at:at + n] = bucket_keys[order]
+                docs[at:at + n] = bucket_docs[order]
                 at += n
             keys.flush()
             docs.flush()
@@ -368,11 +318,10 @@ class BandIndex:
             con.register("band_mixes", mixes)
             reader = con.sql("SELECT xor(b.hash, m.mix) AS key, b.doc_id FROM bands b JOIN band_mixes m USING (band)")
             for batch in reader.to_arrow_reader(1_000_000):
-                keys = np.array(batch.column(0).to_numpy(), dtype=np.uint64)  # writable: one kernel signature
+                keys = np.asarray(batch.column(0).to_numpy(), dtype=np.uint64)
                 docs = batch.column(1).to_numpy().astype(np.int64)
                 if bits:
-                    keys_out, docs_out = np.empty_like(keys), np.empty_like(docs)
-                    starts = _spill_rows(keys, docs, keys_out, docs_out, 64 - bits, 1 << bits)
+                    keys_out, docs_out, starts = _partition(keys, docs, 64 - bits, 1 << bits)
                 else:
                     keys_out, docs_out, starts = keys, docs, np.array([0, len(keys)])
                 for b, (kf, df) in enumerate(files):
@@ -403,7 +352,8 @@ class BandIndex:
         """One run of ``older`` without ``newer``'s voided documents, and ``newer``; voiding ``gone_after``."""
         gone = np.ascontiguousarray(newer.gone, dtype=np.int64)  # sorted: np.unique / np.union1d made it
         name = self._new_name()
-        size = _kept(older.docs, gone) + newer.rows
+        size = older.rows - int(sum(_voided(np.asarray(older.docs[lo:lo + MERGE_CHUNK]), gone).sum()
+                                    for lo in range(0, older.rows, MERGE_CHUNK))) + newer.rows
         out_keys = np.lib.format.open_memmap(self.folder / f"{name}.keys.npy", mode="w+", dtype=np.uint64, shape=(size,))
         out_docs = np.lib.format.open_memmap(self.folder / f"{name}.docs.npy", mode="w+", dtype=np.uint32, shape=(size,))
         _merge(older.keys, older.docs, gone, newer.keys, newer.docs, out_keys, out_docs)
@@ -419,10 +369,7 @@ class BandIndex:
         return self._finish_run(name, np.asarray(gone, np.int64))
 
     def _finish_run(self, name: str, gone: np.ndarray) -> Run:
-        """Write the fence and void list of a run whose keys and docs are written; map it read-only.
-
-        Read-only maps are the one array type the kernels are compiled for.
-        """
+        """Write the fence and void list of a run whose keys and docs are written; map it read-only."""
         keys = np.load(self.folder / f"{name}.keys.npy", mmap_mode="r")
         docs = np.load(self.folder / f"{name}.docs.npy", mmap_mode="r")
         fence = np.array(keys[::FENCE_STEP])  # a copy, writable, even where the slice is contiguous
