@@ -1,42 +1,41 @@
-"""Speed, side by side in one run: fingerprinting, scan vs extraction, matching at scale, the naive script.
+"""Speed, side by side in one run: fingerprinting, scan against extraction alone, matching at scale.
 
-Measures four parts, each against its baseline in the same process run (the
-list below says which); each figure is a median of interleaved repeats, so
-the ratios are what carry over to another machine.
+Measures three parts, each against its baselines in the same run; each figure
+is a median of interleaved repeats, so the ratios are what carry over to
+another machine.
 
 Data: ``../shared/corpora/article-extraction-benchmark`` (131 real news pages
 in ``html/`` and their true article text in ``ground-truth.json``;
 Scrapinghub/Zyte's public article-extraction benchmark, MIT License), beside
-the clone and not in the repository: (a) reads the true texts, (b) and (d)
-the pages. (c) is synthetic and needs no data, but about 20 GB of temporary
-disk for 10M stored. Scans write their databases to a temporary folder
-(``$TMPDIR``, else ``/tmp``). rensa is optional (``pip install -e '.[bench]'``).
+the clone and not in the repository: (a) reads the true texts, (b) the pages.
+(c) is synthetic and needs no data, but about 20 GB of temporary disk for 10M
+stored. Scans write their databases to a temporary folder (``$TMPDIR``, else
+``/tmp``). rensa is optional (``pip install -e '.[bench]'``).
 
-Time on 2 cores: (a), (b) and (d) about 2-3 minutes (3 min 30 s measured on
-a busy machine); (c) about 1 minute 15 s for 100k and 1M stored, and 10M
-adds more than 10 minutes (building 890 million band rows and their index):
-about 15-20 minutes in all with the defaults.
+Time on 2 cores: (a) about 15 s; (b) about 25 s a repeat (1 min 15 s with
+``--repeat 3``); (c) about 3 minutes for 100k and 1M stored, and 10M adds more
+than 10 minutes (building 1.8 billion band rows and their index).
 
 Run::
 
     python benchmarks/speed.py [--pages DIR] [--truth FILE] [--workers 2] [--repeat 7]
-                               [--stored 100000,1000000,10000000] [--parts a,b,c,d]
-    python benchmarks/speed.py --parts a,b,d                        # the real pages only, a few minutes
+                               [--stored 100000,1000000,10000000] [--parts a,b,c]
+    python benchmarks/speed.py --parts b --repeat 3                 # the scan table alone
 
 (a) fingerprint stage, docs/s, on the same shingled articles (the true bodies
-    of the real pages): syndicate's compiled kernel vs datasketch
+    of the real pages): syndicate (numpy + xxhash) vs datasketch
     ``MinHash.bulk`` vs rensa (``pip install rensa``), and a check that every
     signature is bit-identical to datasketch's;
-(b) full ``syndicate scan`` of the real pages vs trafilatura extraction alone,
-    same pages, same worker count (``scan_speed.py``): once as one default
-    call a page, once as the calls syndicate's extraction makes (precision
-    mode, and a second default-mode run where the first looks wrong);
+(b) every row a new process, start-up included, timed from outside, with the
+    peak memory of its process tree: ``syndicate scan --extract fast`` and
+    ``--extract precise`` with 1 and 2 workers; trafilatura
+    ``bare_extraction(with_metadata=True)`` alone with the same workers; a
+    datatrove-style pipeline (the ``trafilatura.extract`` call of datatrove's
+    extractor, datasketch ``MinHash`` + ``MinHashLSH``); the ratio the goal
+    names (default scan / trafilatura alone, 1 worker) and pages/s per core;
 (c) candidate lookup + verification for 10k new documents against 100k / 1M /
     10M stored (synthetic bands, ``match_scale.py``), beside the same
-    candidates from a join on the band table;
-(d) the naive script (trafilatura, then datasketch ``MinHash`` +
-    ``MinHashLSH``, one process) end to end on the same pages vs ``syndicate
-    scan``.
+    candidates from a join on the band table.
 """
 
 from __future__ import annotations
@@ -44,8 +43,11 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -72,13 +74,12 @@ def part_a(truth: Path, repeat: int) -> None:
     import numpy as np
     from datasketch import MinHash
 
-    from syndicate.fingerprint.minhash import fingerprint_streams, warm_up
+    from syndicate.fingerprint.minhash import fingerprint_streams
     from syndicate.settings import Settings
     from syndicate.text import token_stream, tokens
 
     texts = [page["articleBody"] for page in json.loads(truth.read_text(encoding="utf-8")).values()] * 3
     settings = Settings()
-    warm_up()
     # the same shingled input for everyone, prepared outside the timings
     words = [tokens(t) for t in texts]
     shingles = [[" ".join(w[i : i + 5]) for i in range(max(1, len(w) - 4))] for w in words]
@@ -105,7 +106,7 @@ def part_a(truth: Path, repeat: int) -> None:
         rensa_compatible = np.array_equal(np.array(r.digest(), dtype=np.uint64), d.hashvalues)
     except ImportError:
         print("    rensa not installed (pip install rensa): skipped")
-    rows.append(("syndicate kernel", lambda: fingerprint_streams(streams, settings)))
+    rows.append(("syndicate (numpy + xxhash)", lambda: fingerprint_streams(streams, settings)))
     times = {}
     for _ in range(repeat):  # interleaved
         for name, fn in rows:
@@ -148,20 +149,123 @@ def _bit_identical(texts: list[str], settings) -> int:
     return same
 
 
+# --- (b): every row a new process, timed from the outside ----------------------------------------
+
+DATATROVE_KWARGS = {"favor_precision": True, "include_comments": False, "deduplicate": True}
+"""What datatrove's ``Trafilatura`` extractor passes to ``trafilatura.extract`` (its defaults)."""
+
+
+def _page_text(path: str) -> str:
+    raw = Path(path).read_bytes()
+    return (gzip.decompress(raw) if path.endswith(".gz") else raw).decode("utf-8", "replace")
+
+
+def _bare(path: str) -> int:
+    from trafilatura import bare_extraction
+
+    return bare_extraction(_page_text(path), with_metadata=True) is not None
+
+
+def child_trafilatura(files: list[str], workers: int) -> None:
+    """trafilatura alone: ``bare_extraction(with_metadata=True)`` of every page, in ``workers`` processes."""
+    import trafilatura  # noqa: F401  (imported before the pool forks, as a script would)
+
+    if workers == 1:
+        done = sum(map(_bare, files))
+    else:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = sum(pool.map(_bare, files, chunksize=4))
+    print(done)
+
+
+def child_datatrove(files: list[str]) -> None:
+    """A datatrove-style pipeline in one process: trafilatura extract, 5-word shingles, MinHash, MinHashLSH."""
+    from datasketch import MinHash, MinHashLSH
+    from trafilatura import extract
+
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    pairs = 0
+    for i, path in enumerate(files):
+        text = extract(_page_text(path), **DATATROVE_KWARGS) or ""
+        words = text.lower().split()
+        m = MinHash(num_perm=128)
+        m.update_batch([" ".join(words[j : j + 5]).encode() for j in range(max(1, len(words) - 4))])
+        pairs += len(lsh.query(m))
+        lsh.insert(str(i), m)
+    print(pairs)
+
+
+def _tree_rss(root: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        rss[int(entry)] = int(fields[21]) * page
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def timed(command: list[str]) -> tuple[float, int]:
+    """Wall seconds of a new process running ``command``, and the peak memory of its process tree (sampled every 20 ms)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss(proc.pid))
+        time.sleep(0.02)
+    seconds = time.perf_counter() - start
+    if proc.returncode not in (0, 3):
+        raise RuntimeError(f"{command[:4]} exited {proc.returncode}")
+    return seconds, peak
+
+
 def part_b(pages: Path, workers: int, repeat: int) -> None:
+    """Each row a new process (start-up included), interleaved, median of ``repeat``; peak memory of its process tree."""
     files = sorted(str(p) for p in pages.rglob("*") if p.name.endswith((".html", ".html.gz", ".htm")))
-    plain, same, full = [], [], []
-    for _ in range(repeat):  # interleaved, so drift in machine speed hits all three alike
-        plain.append(scan_speed.trafilatura_alone(files, workers))
-        same.append(scan_speed.trafilatura_alone(files, workers, scan_speed._same_calls))
-        full.append(scan_speed.syndicate_scan(pages, workers))
-    p, c, f = statistics.median(plain), statistics.median(same), statistics.median(full)
+    me = [sys.executable, str(Path(__file__).resolve()), "--pages", str(pages)]
+    rows: list[tuple[str, int, list[str] | None]] = []
+    for w in sorted({1, workers}):
+        rows.append((f"trafilatura bare_extraction alone", w, me + ["--child", "trafilatura", "--workers", str(w)]))
+        for mode in ("fast", "precise"):
+            rows.append((f"syndicate scan --extract {mode}", w, None))
+    rows.append(("datatrove-style: extract + MinHash + LSH", 1, me + ["--child", "datatrove"]))
+    runs: dict[tuple[str, int], list[tuple[float, int]]] = {}
+    with tempfile.TemporaryDirectory(prefix="syndicate-speed-") as tmp:
+        for r in range(repeat):
+            for name, w, command in rows:
+                if command is None:
+                    db = Path(tmp) / f"{r}-{w}-{name.split()[-1]}.duckdb"
+                    command = [sys.executable, "-m", "syndicate", "scan", str(pages), "--db", str(db), "--workers", str(w),
+                               "--extract", name.split()[-1], "--quiet"]
+                runs.setdefault((name, w), []).append(timed(command))
     n = len(files)
-    print(f"(b) {n} real pages, {workers} workers, median of {repeat} interleaved runs")
-    print(f"    trafilatura alone, one default call a page:           {p:6.2f} s ({n / p:.1f} pages/s)  runs {_fmt(plain)}")
-    print(f"    trafilatura alone, the calls syndicate's extraction makes: {c:6.2f} s ({n / c:.1f} pages/s)  runs {_fmt(same)}")
-    print(f"    syndicate scan:                                       {f:6.2f} s ({n / f:.1f} pages/s)  runs {_fmt(full)}")
-    print(f"    scan / the same extraction: {f / c:.2f}x; scan / one default call: {f / p:.2f}x")
+    base = {w: statistics.median(t for t, _ in runs[("trafilatura bare_extraction alone", w)]) for w in sorted({1, workers})}
+    print(f"(b) {n} real pages; every row a new process, start-up included; median of {repeat} interleaved runs")
+    print(f"    {'':<44}{'workers':>8}{'seconds':>9}{'vs trafilatura':>16}{'pages/s/core':>14}{'peak MiB':>10}")
+    for name, w, _ in rows:
+        t = statistics.median(s for s, _ in runs[(name, w)])
+        mem = max(m for _, m in runs[(name, w)]) / 2**20
+        print(f"    {name:<44}{w:>8}{t:>9.2f}{t / base[w]:>15.2f}x{n / t / w:>14.1f}{mem:>10.0f}")
+    fast_1 = statistics.median(s for s, _ in runs[("syndicate scan --extract fast", 1)])
+    print(f"    default scan (fast, 1 worker, new process) / trafilatura alone (1 worker, new process) = "
+          f"{fast_1 / base[1]:.2f} (goal <= 0.25)")
+    print("    vs trafilatura: against trafilatura alone with the same workers; peak MiB: the largest sum of the "
+          "resident memory of the process and its workers, sampled every 20 ms")
 
 
 def part_c(sizes: list[int], new: int) -> None:
@@ -182,36 +286,6 @@ def part_c(sizes: list[int], new: int) -> None:
           "from a join on the band table (checked equal); index build: once, from the table")
 
 
-def naive_script(files: list[str]) -> int:
-    """What a user writes first: extract, shingle, MinHash, query a MinHashLSH; returns the pairs found."""
-    from datasketch import MinHash, MinHashLSH
-    from trafilatura import extract
-
-    lsh = MinHashLSH(threshold=0.5, num_perm=128)
-    pairs = 0
-    for i, path in enumerate(files):
-        raw = Path(path).read_bytes()
-        text = extract(gzip.decompress(raw) if path.endswith(".gz") else raw) or ""
-        words = text.lower().split()
-        m = MinHash(num_perm=128)
-        m.update_batch([" ".join(words[j : j + 5]).encode() for j in range(max(1, len(words) - 4))])
-        pairs += len(lsh.query(m))
-        lsh.insert(str(i), m)
-    return pairs
-
-
-def part_d(pages: Path, workers: int, repeat: int) -> None:
-    files = sorted(str(p) for p in pages.rglob("*") if p.name.endswith((".html", ".html.gz", ".htm")))
-    naive, ours_1, ours_n = [], [], []
-    for _ in range(repeat):
-        naive.append(_median_time(lambda: naive_script(files), 1))
-        ours_1.append(scan_speed.syndicate_scan(pages, 1))
-        ours_n.append(scan_speed.syndicate_scan(pages, workers))
-    a, b, c = statistics.median(naive), statistics.median(ours_1), statistics.median(ours_n)
-    print(f"(d) naive trafilatura + datasketch MinHashLSH script, {len(files)} pages, one process: {a:.2f} s; "
-          f"syndicate scan, 1 worker: {b:.2f} s ({b / a:.2f}x), {workers} workers: {c:.2f} s ({c / a:.2f}x)")
-
-
 def _fmt(runs: list[float]) -> str:
     return ", ".join(f"{r:.2f}" for r in runs)
 
@@ -225,10 +299,15 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--stored", default="100000,1000000,10000000")
     parser.add_argument("--new", type=int, default=10_000)
-    parser.add_argument("--parts", default="a,b,c,d")
+    parser.add_argument("--parts", default="a,b,c")
+    parser.add_argument("--child", choices=["trafilatura", "datatrove"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:  # one timed row of part (b), in its own process
+        files = sorted(str(p) for p in args.pages.rglob("*") if p.name.endswith((".html", ".html.gz", ".htm")))
+        child_trafilatura(files, args.workers) if args.child == "trafilatura" else child_datatrove(files)
+        return 0
     parts = set(args.parts.split(","))
-    if parts & {"a"} and not args.truth.is_file() or parts & {"b", "d"} and not args.pages.is_dir():
+    if parts & {"a"} and not args.truth.is_file() or parts & {"b"} and not args.pages.is_dir():
         print(f"no pages at {args.pages} or no ground truth at {args.truth}; pass --pages/--truth", file=sys.stderr)
         return 2
     if "a" in parts:
@@ -237,8 +316,6 @@ def main() -> int:
         part_b(args.pages, args.workers, args.repeat)
     if "c" in parts:
         part_c([int(x) for x in args.stored.split(",")], args.new)
-    if "d" in parts:
-        part_d(args.pages, args.workers, max(1, args.repeat // 2))
     return 0
 
 

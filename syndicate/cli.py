@@ -72,10 +72,10 @@ def cli() -> None:
 @click.option("--containment", type=click.FloatRange(0, 1, min_open=True), default=None, help="Share of the shorter article found in the longer one for a partial copy [default: 0.8].")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="Verdict settings for a new database ([verdict] of syndicate.toml) [default: ./syndicate.toml if present].")
-@click.option("--extract", "mode", type=click.Choice(["precise", "fast"]), default="precise", show_default=True,
+@click.option("--extract", "mode", type=click.Choice(["precise", "fast"]), default="fast", show_default=True,
               envvar="SYNDICATE_EXTRACT", show_envvar=True,
               help="precise: trafilatura (precision mode, a second pass where it looks wrong); fast: Resiliparse's "
-                   "main-content extraction from one parse (about 6x faster extraction, body F1 0.969 vs 0.968 on "
+                   "main-content extraction from one parse (about 5x faster extraction, body F1 0.969 vs 0.968 on "
                    "the benchmark pages). Recorded per page (documents.extract_mode).")
 @click.option("--max-page-mb", type=click.FloatRange(min=0, min_open=True), default=10, show_default=True,
               envvar="SYNDICATE_MAX_PAGE_MB", show_envvar=True,
@@ -226,12 +226,16 @@ def _print_errors(summary: ScanSummary) -> None:
 @click.argument("query")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@click.option("--write", is_flag=True, help="Open the database for writing (takes the write lock); read-only otherwise.")
+@click.option("--write", is_flag=True,
+              help="Open the database for writing (takes the write lock), with files, ATTACH and extensions "
+                   "allowed; read-only and sandboxed to the database otherwise.")
 def sql_command(query: str, db: str, fmt: str, write: bool) -> None:
     """Run a SQL query against the database and print the result.
 
     The database is opened read-only unless --write is given, so a mistyped
-    query cannot change a month of history.
+    query cannot change a month of history, and sandboxed: the query sees the
+    database and nothing else (no file, URL, other database, extension or
+    setting change).
     """
     import duckdb
 
@@ -244,21 +248,26 @@ def sql_command(query: str, db: str, fmt: str, write: bool) -> None:
     with contextlib.ExitStack() as stack:
         if write:
             stack.enter_context(WriteLock(db, "sql --write"))
-        store = stack.enter_context(Store.open(db, read_only=not write))
+        # without --write the connection is sandboxed: it reaches this database and nothing else
+        store = stack.enter_context(Store.open(db, read_only=not write, sandbox=not write))
         try:
             result = store.con.execute(query)
+            columns = None if result.description is None else [d[0] for d in result.description]
+            rows = [] if columns is None else result.fetchall()
         except duckdb.Error as exc:
             message = str(exc).splitlines()[0]
             if not write and "read-only" in message:
                 raise SyndicateError(f"the database is opened read-only ({message}); add --write to change it") from None
+            if not write and (isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in message):
+                raise SyndicateError(
+                    "sql without --write reads this database and nothing else: no file, URL, other database, "
+                    f"extension or setting change ({message})") from None
             raise SyndicateError(f"SQL error: {message}") from None
         if write and re.search(r"\bbands\b", query, re.IGNORECASE):
             BandIndex.discard(db)  # the table may have changed under it: the next scan rebuilds it
-        if result.description is None:
+        if columns is None:
             return
-        columns = [d[0] for d in result.description]
-        rows = result.fetchall()
-    click.echo(format_rows(columns, rows, fmt), nl=False)
+    echo_rows(format_rows(columns, rows, fmt), fmt)
 
 
 def _query_options(command: Any) -> Any:
@@ -288,7 +297,7 @@ def copies_command(url: str, db: str, fmt: str, kinds: str | None, min_similarit
     from .store.database import Store
 
     filters = query_filters(config_path, kinds, min_similarity)
-    with Store.open(db, read_only=True) as store:
+    with Store.open(db, read_only=True, sandbox=True) as store:
         found = copies(store, url, filters.kinds, filters.min_similarity)
         report = origin_of(store, url)
     if report.cluster_id is not None and not report.crawled:
@@ -304,7 +313,7 @@ def copies_command(url: str, db: str, fmt: str, kinds: str | None, min_similarit
          c.kind or "via cluster", "origin" if c.is_origin else "")
         for c in found
     ]
-    click.echo(format_rows(columns, rows, fmt, max_width=None), nl=False)
+    echo_rows(format_rows(columns, rows, fmt, max_width=None), fmt)
 
 
 @cli.command("origin")
@@ -316,7 +325,7 @@ def origin_command(url: str, db: str, fmt: str) -> None:
     from .views.query import origin_of
     from .store.database import Store
 
-    with Store.open(db, read_only=True) as store:
+    with Store.open(db, read_only=True, sandbox=True) as store:
         report = origin_of(store, url)
     if fmt == "json":
         click.echo(json.dumps({**report.__dict__, "crawled": report.crawled}, ensure_ascii=False, indent=2))
@@ -350,14 +359,14 @@ def top_command(db: str, limit: int, fmt: str, kinds: str | None, min_similarity
     from .store.database import Store
 
     filters = query_filters(config_path, kinds, min_similarity)
-    with Store.open(db, read_only=True) as store:
+    with Store.open(db, read_only=True, sandbox=True) as store:
         origins, reposters = top(store, limit, filters.kinds, filters.min_similarity)
     if fmt == "table":
         click.echo("Most copied origins")
-    click.echo(format_rows(["origin", "articles", "copies"], origins, fmt), nl=False)
+    echo_rows(format_rows(["origin", "articles", "copies"], origins, fmt), fmt)
     if fmt == "table":
         click.echo("\nMost active reposters")
-    click.echo(format_rows(["reposter", "copies", "sources", "share_linking_back"], reposters, fmt), nl=False)
+    echo_rows(format_rows(["reposter", "copies", "sources", "share_linking_back"], reposters, fmt), fmt)
 
 
 @cli.command("runs")
@@ -370,10 +379,10 @@ def runs_command(db: str, limit: int, fmt: str) -> None:
 
     columns = ["run_id", "started_at", "status", "seconds", "pages_read", "pages_new", "pages_changed",
                "pages_skipped", "pages_failed", "new_matches", "clusters"]
-    with Store.open(db, read_only=True) as store:
+    with Store.open(db, read_only=True, sandbox=True) as store:
         rows = store.con.execute(
             f"SELECT {', '.join(columns)} FROM runs ORDER BY run_id DESC LIMIT ?", [limit]).fetchall()
-    click.echo(format_rows(columns, rows, fmt), nl=False)
+    echo_rows(format_rows(columns, rows, fmt), fmt)
 
 
 @cli.command("diff")
@@ -387,7 +396,7 @@ def diff_command(url_a: str, url_b: str, db: str, html_out: str | None) -> None:
     from .views.diff import diff_articles, render_html, render_terminal
     from .store.database import Store
 
-    with Store.open(db, read_only=True) as store:
+    with Store.open(db, read_only=True, sandbox=True) as store:
         pages = []
         for url in (url_a, url_b):
             rows = store.con.execute("SELECT url, title, text FROM documents WHERE url = ?", [url]).fetchall()
@@ -423,7 +432,7 @@ def report_command(db: str, since: str | None, out: str, kinds: str | None, min_
     from .store.database import Store
 
     filters = query_filters(config_path, kinds, min_similarity)
-    with Store.open(db, read_only=True) as store:
+    with Store.open(db, read_only=True, sandbox=True) as store:
         page = report(store, parse_age(since) if since else None, filters.kinds, filters.min_similarity)
     Path(out).write_text(page, encoding="utf-8")
     click.echo(f"wrote {out} ({len(page) // 1024} KiB)")
@@ -460,7 +469,7 @@ def check_command(db: str) -> None:
     from .store.check import check
     from .store.database import Store
 
-    with Store.open(db, read_only=True) as store:
+    with Store.open(db, read_only=True, sandbox=True) as store:
         problems = check(store)
         counts = store.con.execute(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM matches), "
@@ -562,6 +571,16 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str,
     lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
+
+
+def echo_rows(text: str, fmt: str) -> None:
+    """Print what :func:`format_rows` made.
+
+    CSV and JSON go out exactly as written, the same on a terminal and into a
+    pipe (click would otherwise drop ANSI sequences from the values when piped
+    and keep them on a terminal); a table's cells are already made printable.
+    """
+    click.echo(text, nl=False, color=True if fmt in ("csv", "json") else None)
 
 
 def main() -> None:

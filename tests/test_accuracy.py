@@ -1,8 +1,9 @@
 """The accuracy benchmark in small: a few clusters built from tests/data, scored through the documented SQL.
 
 A regression in extraction, matching or attribution shows here as a score
-below its floor. The floors sit under today's figures (pair F1 0.957, origin
-accuracy 0.90 on this corpus) with room for one pair or one origin to move.
+below its floor, in either extraction mode (fast, the default, and precise).
+The floors sit under today's figures (pair F1 0.957, origin accuracy 0.90 on
+this corpus, in both modes) with room for one pair or one origin to move.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ import accuracy  # noqa: E402
 from corpus import build  # noqa: E402
 
 
+MODES = ["fast", "precise"]
+
+
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     folder = tmp_path_factory.mktemp("bench")
@@ -25,9 +29,10 @@ def small(tmp_path_factory):
     return folder, truth
 
 
-def test_syndicate_scores_above_its_floors(small):
+@pytest.mark.parametrize("mode", MODES)
+def test_syndicate_scores_above_its_floors(small, mode):
     folder, truth = small
-    scores = accuracy.score(accuracy.run_syndicate(folder / "corpus" / "corpus.jsonl", folder, workers=2), truth)
+    scores = accuracy.score(accuracy.run_syndicate(folder / "corpus" / "corpus.jsonl", folder, workers=2, mode=mode), truth)
     assert scores["pairs"]["precision"] >= 0.95
     assert scores["pairs"]["f1"] >= 0.9
     assert scores["truncated"]["recall"] >= 0.75
@@ -39,12 +44,13 @@ def test_syndicate_scores_above_its_floors(small):
 def test_syndicate_beats_the_hand_written_baseline(small):
     folder, truth = small
     corpus = folder / "corpus" / "corpus.jsonl"
-    ours = accuracy.score(accuracy.run_syndicate(corpus, folder, workers=2), truth)
     baseline = accuracy.score(accuracy.run_baseline("trafilatura+LSH", corpus, workers=2), truth)
-    assert ours["pairs"]["f1"] > baseline["pairs"]["f1"]
-    assert ours["origin"]["accuracy"] > baseline["origin"]["accuracy"]
-    # on 15 pages one page moves extraction F1 by ~0.02; the full benchmark is where it must win
-    assert ours["extraction"]["f1"] >= baseline["extraction"]["f1"] - 0.01
+    for mode in MODES:
+        ours = accuracy.score(accuracy.run_syndicate(corpus, folder, workers=2, mode=mode), truth)
+        assert ours["pairs"]["f1"] > baseline["pairs"]["f1"], mode
+        assert ours["origin"]["accuracy"] > baseline["origin"]["accuracy"], mode
+        # on 15 pages one page moves extraction F1 by ~0.02; the full benchmark is where it must win
+        assert ours["extraction"]["f1"] >= baseline["extraction"]["f1"] - 0.01, mode
 
 
 def test_extraction_scores_follow_the_public_benchmark():

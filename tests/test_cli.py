@@ -174,15 +174,19 @@ def test_installed_command_as_subprocess(tmp_path):
     assert bad.returncode != 0 and bad.stderr.startswith("error:") and "Traceback" not in bad.stderr
 
 
-def test_fast_extraction_mode_finds_the_same_syndication(tmp_path):
-    db = tmp_path / "fast.duckdb"
-    result = run("scan", SAMPLE_CORPUS, "--db", db, "--workers", "2", "--extract", "fast", "--json")
+@pytest.mark.parametrize("args, mode", [((), "fast"), (("--extract", "precise"), "precise")], ids=["default", "precise"])
+def test_both_extraction_modes_find_the_same_syndication(tmp_path, args, mode):
+    """fast is the default; either mode finds the one cluster, and each page records the mode that read it."""
+    db = tmp_path / "s.duckdb"
+    result = run("scan", SAMPLE_CORPUS, "--db", db, "--workers", "2", *args, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["articles"] == 29
     with duckdb.connect(str(db), read_only=True) as con:
         clusters = con.execute(
             "SELECT list(url) FROM clusters JOIN documents USING (doc_id) GROUP BY cluster_id").fetchall()
+        modes = con.execute("SELECT list_distinct(list(extract_mode)) FROM documents").fetchall()
     assert [set(c[0]) for c in clusters] == [REPOSTS | {CNN}]
+    assert modes == [([mode],)]
     bad = run("scan", SAMPLE_CORPUS, "--db", db, "--extract", "sloppy")
     assert bad.exit_code == 2 and "sloppy" in bad.output
 

@@ -1,7 +1,9 @@
 """The fast extraction (syndicate/extract/fast.py) on real pages, beside article.extract, and on hostile input.
 
-Real pages: the six of tests/data/pages (with their true article text) and
-every page of sample_corpus/ (its README says what each one is).
+Real pages: the six of tests/data/pages (with their true article text),
+every page of sample_corpus/ (its README says what each one is), and real
+articles of tests/data/origins put into the real host pages of
+tests/data/hosts as benchmarks/accuracy.py's corpus puts them.
 """
 
 from __future__ import annotations
@@ -12,15 +14,18 @@ import gzip
 import json
 import random
 import re
+import sys
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
+import duckdb
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 from resiliparse.parse.html import HTMLTree
 
-from conftest import DATA, PAGES, SAMPLE_CORPUS, load_truth, page_html, token_f1
+from conftest import DATA, PAGES, ROOT, SAMPLE_CORPUS, load_truth, page_html, token_f1
+from syndicate import scan
 from syndicate.extract import article, fast
 from syndicate.extract.article import Article, ExtractionError, _clean_text, parse_html
 from syndicate.extract.evidence import CANONICAL, CREDIT, LINK, publisher_key, source_links
@@ -142,6 +147,71 @@ def test_an_article_outside_paragraphs_is_not_lost_to_a_container_of_teasers():
     teasers = "".join(f"<p>Teaser {i}: {BODY[:90]}</p>" for i in range(3))
     text = fast.extract(html_page(f"<div class='story'><span>{story}</span></div><div class='more'>{teasers}</div>")).text
     assert text.count(BODY) == 6
+
+
+BODIES = json.loads(gzip.decompress((DATA / "origins" / "benchmark-bodies.json.gz").read_bytes()))
+CALENDAR = "cc03ddb5"  # autoracing.com.br: a race calendar, lines of a few words and no sentence
+HOSTS = {"billboard.com": "9cb8224b", "thesun.co.uk": "8b194530", "bgr.com": "e7d77f18"}  # tests/data/hosts
+
+
+def real_body(prefix: str) -> tuple[str, list[str]]:
+    """(url, paragraphs) of a real article of the extraction benchmark (tests/data/origins)."""
+    (key,) = [k for k in BODIES if k.startswith(prefix)]
+    return BODIES[key]["url"], [p.strip() for p in BODIES[key]["articleBody"].split("\n") if p.strip()]
+
+
+def copied_into(site: str, article: str) -> tuple[Page, list[str]]:
+    """A real article put into a real page of another site in place of its own, with a link back, as the copies of
+    benchmarks/accuracy.py's corpus are made (benchmarks/transplant.py); the page and the article's paragraphs."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from transplant import transplant
+
+    (key,) = [k for k in BODIES if k.startswith(HOSTS[site])]
+    host_url, host_paragraphs = real_body(key)
+    origin, paragraphs = real_body(article)
+    html = gzip.decompress((DATA / "hosts" / f"{key}.html.gz").read_bytes()).decode("utf-8")
+    url = f"https://www.{site}/syndicated/copy"
+    copy = transplant(html, host_paragraphs=host_paragraphs, host_url=host_url, title="Calendário Stock Car 2018",
+                      paragraphs=paragraphs, url=url, canonical=url, published=None,
+                      extra_after=[f'<p><a href="{origin}">Read the full article here</a></p>'])
+    return Page(source=f"{site}.html", record="", url=url, html=copy.encode()), paragraphs
+
+
+@pytest.mark.parametrize("site", ["billboard.com", "thesun.co.uk"])
+def test_a_calendar_copied_into_another_sites_chrome_is_read_whole(site):
+    """Lines of a few words (no long line for the container to be judged by) and <br>-separated lines in one <p>:
+    the copy was read as the <p> holding its last lines (billboard) or a site blurb (thesun) and judged no article."""
+    page, paragraphs = copied_into(site, CALENDAR)
+    quick, precise = fast.extract(page), article.extract(page)
+    assert quick.has_article and precise.has_article
+    assert token_f1(quick.text, "\n".join(paragraphs)) >= 0.95
+    assert set(paragraphs) <= set(quick.text.split("\n"))
+
+
+def test_one_paragraph_of_chrome_is_not_taken_for_the_article():
+    """On bgr.com's template one long <p> of chrome ("Follow @BGRDeals on Twitter ...") outweighs the copied article's
+    paragraphs, which the host sets in headings, lists and product boxes: the article's lines are kept, not the blurb."""
+    page, paragraphs = copied_into("bgr.com", CALENDAR)
+    kept = lambda found: sum(p in set(found.text.split("\n")) for p in paragraphs)
+    quick, precise = fast.extract(page), article.extract(page)
+    assert kept(quick) >= kept(precise) and kept(quick) >= len(paragraphs) // 2
+
+
+def test_an_article_written_in_divs_is_read_from_its_article_body_mark():
+    """jpost.com: the story is in <div itemprop="articleBody">, no long <p> anywhere; the marked element is the
+    container, so the "BREAKING NEWS" label beside it is not read as the first paragraph."""
+    quick, precise = both("jpost.com/son-of-former-german-president-stabbed-to-death-in-berlin.html")
+    assert quick.text == precise.text and not quick.text.startswith("BREAKING NEWS")
+
+
+def test_an_h1_in_the_article_that_is_not_the_headline_stays():
+    """remember8090.it: a second <h1> inside the article (a "Leggi anche" heading of the true text) is kept; the
+    headline <h1> is the title, not a paragraph."""
+    quick, _ = both("remember8090.it/remake-serie-animata-de-i-cavalieri-dello-zodiaco-per-netflix.html")
+    lines = quick.text.split("\n")
+    assert any(line.startswith("I Cavalieri dello Zodiaco diventeranno un film") for line in lines)
+    assert quick.title not in lines
+    assert token_f1(quick.text, "\n".join(real_body("b6fb53e9")[1])) >= 0.95
 
 
 def test_a_page_nested_deeper_than_the_limit_is_read_without_the_main_content_rules(monkeypatch):
@@ -409,7 +479,7 @@ REAL_HTML = page_html(sorted(TRUTH)[0])
         (b"just a line of plain text, no markup at all", "not parseable"),
         (b'{"url": "https://x.example", "text": null, "n": [1, 2]}', "not parseable"),
         (b"<", "not parseable"),
-        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >>", "not parseable"),
+        (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >>", "binary content, not HTML: a PDF document"),
         (b"<html><body><div " + b" ".join(b'a%d="x"' % i for i in range(100_000)) + b"><p>text</p></div></body></html>",
          "attributes"),
     ],
@@ -442,7 +512,7 @@ def test_what_is_not_a_page_is_an_extraction_error(html, expected):
           + f"<body><p>{BODY}</p></body></html>").encode(),
          "article"),
         (f"<html><body><p>A lone surrogate \ud800 in a str page. {BODY}</p></body></html>", "article"),
-        (("<html><body>" + f"<p>{BODY}</p>".replace("council", "coun\x00cil") + "</body></html>").encode(), "binary"),
+        (("<html><body>" + f"<p>{BODY}</p>".replace("council", "coun\x00cil") + "</body></html>").encode(), "article"),  # a few NULs: a page (read.sniff)
         (f"<html><body><p>{BODY}</p></body></html>".encode().replace(b"road", b"ro\xff\xfe\xc3ad"), "article"),
         (b"<html><frameset><frame src='a.html'></frameset></html>", "article"),
         (b"<svg xmlns='http://www.w3.org/2000/svg'><text>html</text></svg>", "article"),
@@ -492,22 +562,61 @@ def test_any_markup_gives_an_article_or_an_extraction_error(markup, as_bytes):
 
 
 def test_one_database_mixes_modes_and_copies_match_across_them(tmp_path):
-    """The CNN original scanned precisely one night, its copies fast the next: the mode is stored per page."""
+    """The CNN original scanned precisely one night, its copies the next in the default mode (fast): the mode is
+    stored per page."""
     import shutil
-
-    import duckdb
-
-    from syndicate import scan
 
     night1, night2 = tmp_path / "n1", tmp_path / "n2"
     shutil.copytree(SAMPLE_CORPUS / "cnn.com", night1 / "cnn.com")
     for site in ("worldnewsroundup.com", "nypost.com"):
         shutil.copytree(SAMPLE_CORPUS / site, night2 / site)
     db = tmp_path / "s.duckdb"
-    scan([night1], db, workers=1)
-    scan([night2], db, workers=1, fast=True)
+    scan([night1], db, workers=1, fast=False)
+    scan([night2], db, workers=1)
     with duckdb.connect(str(db), read_only=True) as con:
         modes = dict(con.execute("SELECT site, list_distinct(list(extract_mode)) FROM documents GROUP BY site").fetchall())
         copies = con.execute("SELECT copy_domain, kind FROM syndication WHERE origin_domain = 'cnn.com' ORDER BY 1").fetchall()
     assert modes == {"cnn.com": ["precise"], "worldnewsroundup.com": ["fast"], "nypost.com": ["fast"]}
     assert copies == [("nypost.com", "partial"), ("worldnewsroundup.com", "duplicate")]
+
+
+@pytest.fixture(scope="module")
+def both_modes(tmp_path_factory) -> dict[str, dict[str, dict]]:
+    """sample_corpus/ and tests/data/pages scanned once in each mode: mode -> url -> the document's columns and evidence."""
+    folder = tmp_path_factory.mktemp("modes")
+    out = {}
+    for mode in ("precise", "fast"):
+        db = folder / f"{mode}.duckdb"
+        scan([SAMPLE_CORPUS, PAGES], db, workers=2, fast=mode == "fast")
+        with duckdb.connect(str(db), read_only=True) as con:
+            con.execute("SELECT * FROM documents")
+            names = [d[0] for d in con.description]
+            docs = {row[1]: dict(zip(names, row)) for row in con.fetchall()}
+            found = con.execute("""SELECT d.url, list((e.kind, e.url, e.publisher, e.text) ORDER BY e.kind, e.url, e.text)
+                                   FROM evidence e JOIN documents d USING (doc_id) GROUP BY d.url""").fetchall()
+        for url, evidence in found:
+            docs[url]["evidence"] = evidence
+        out[mode] = docs
+    return out
+
+
+def test_both_modes_fill_the_same_document_columns(both_modes):
+    """The same real pages in each mode: the same documents, each recording its mode, the same verdict (article or
+    not), the same columns filled, the same source links, canonical evidence and credit lines; dates, authors and
+    languages found at least as often in fast mode (article.extract leaves the language empty: trafilatura sets it
+    only when asked for a target language)."""
+    precise, quick = both_modes["precise"], both_modes["fast"]
+    assert quick.keys() == precise.keys() and len(quick) >= 30
+    for url, slow in precise.items():
+        found = quick[url]
+        assert (found["extract_mode"], slow["extract_mode"]) == ("fast", "precise")
+        assert (found["status"], found["status_reason"]) == (slow["status"], slow["status_reason"]), url
+        for column in ("title", "published_at", "sitename", "canonical_url", "modified_at"):
+            assert (found[column] is None) == (slow[column] is None), (url, column)
+        assert found.get("evidence") == slow.get("evidence"), url
+    filled = lambda docs, column: sum(doc[column] is not None for doc in docs.values())
+    for column in ("published_at", "author", "language"):
+        assert filled(quick, column) >= filled(precise, column), column
+    assert filled(quick, "language") >= 0.8 * len(quick) and filled(quick, "author") >= 0.7 * len(quick)
+    assert sum(bool(doc.get("evidence")) for doc in quick.values()) >= 8
+

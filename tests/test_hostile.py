@@ -123,7 +123,7 @@ def test_a_page_slower_than_the_limit_is_abandoned_and_the_workers_go_on(tmp_pat
     folder = tmp_path / "crawl"
     shutil.copytree(ROOT / "sample_corpus" / "nypost.com", folder / "nypost.com")  # pages of 0.1-0.3 s
     (folder / "slow.html").write_bytes(_slow_page())
-    summary = scan([folder], tmp_path / "t.duckdb", workers=2, page_timeout=4.0)  # the page alone takes minutes
+    summary = scan([folder], tmp_path / "t.duckdb", workers=2, page_timeout=4.0, fast=False)  # trafilatura: minutes
     reasons = [(e.kind, e.reason) for e in summary.errors]
     assert reasons == [("timeout", "extraction took longer than 4 s (--page-timeout); page abandoned")]
     assert summary.articles == 2  # both real pages extracted by the same workers

@@ -108,9 +108,12 @@ def test_a_pool_of_workers_stores_what_one_worker_stores(crawl, reference, tmp_p
     assert tables(db) == reference
 
 
-def test_second_scan_is_refused_at_once_and_the_first_finishes(crawl, reference, tmp_path):
+def test_second_scan_is_refused_at_once_and_the_first_finishes(crawl, tmp_path):
+    """The first scan reads precisely: slow enough (seconds) for the refused scan and query to come back while it runs."""
+    reference = tmp_path / "reference.duckdb"
+    scan([crawl], reference, workers=1, batch_size=4, fast=False)
     db = tmp_path / "s.duckdb"
-    first = start_scan(crawl, db)
+    first = start_scan(crawl, db, "--extract", "precise")
     wait_for_batches(first, 1)
     second = subprocess.run([sys.executable, "-m", "syndicate", "scan", str(crawl), "--db", str(db)],
                             capture_output=True, text=True, timeout=120)
@@ -124,7 +127,7 @@ def test_second_scan_is_refused_at_once_and_the_first_finishes(crawl, reference,
     assert first_still_running  # refused at once: it came back while the first still held the lock
     assert query.returncode == 75 and "try again when it finishes" in query.stderr
     assert first.returncode == 0
-    assert tables(db) == reference
+    assert tables(db) == tables(reference)
 
 
 def test_lock_left_by_a_dead_process_is_taken_over(tmp_path):

@@ -1,6 +1,7 @@
 """Query-time filters (--kinds, --min-similarity, --config) on copies, top, report and export.
 
-sample_corpus/ is scanned for real; then the stored pairs are given several
+sample_corpus/ is scanned for real (``--extract precise``, whose similarities
+the figures below are); then the stored pairs are given several
 kinds with SQL, so every branch of the rule in syndicate/views/query.py is
 exercised on real stored documents:
 
@@ -45,7 +46,7 @@ def _pair(con, url_a: str, url_b: str) -> tuple[int, int]:
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     path = tmp_path_factory.mktemp("filters") / "f.duckdb"
-    summary = scan([SAMPLE_CORPUS], path, workers=2)
+    summary = scan([SAMPLE_CORPUS], path, workers=2, fast=False)
     assert summary.new_matches == 10
     with duckdb.connect(str(path)) as con:
         assert con.execute("SELECT count(*) FROM matches WHERE kind NOT IN ('duplicate', 'partial')").fetchall() == [(0,)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 
+import duckdb
 import pytest
 
 pytest.importorskip("pyspark")
@@ -30,12 +31,17 @@ def spark():
     session.stop()
 
 
-def test_sample_corpus_gives_identical_tables(spark, tmp_path):
-    local = scan([ROOT / "sample_corpus"], tmp_path / "local.duckdb", workers=2)
-    on_spark = scan_spark([ROOT / "sample_corpus"], tmp_path / "spark.duckdb", master="local[2]")
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "precise"])
+def test_sample_corpus_gives_identical_tables(spark, tmp_path, fast):
+    """In either extraction mode (fast, the default, and precise)."""
+    local = scan([ROOT / "sample_corpus"], tmp_path / "local.duckdb", workers=2, fast=fast)
+    on_spark = scan_spark([ROOT / "sample_corpus"], tmp_path / "spark.duckdb", master="local[2]", fast=fast)
     assert on_spark.counts() == local.counts()
     assert local.new_matches >= 10
     assert tables(tmp_path / "spark.duckdb") == tables(tmp_path / "local.duckdb")
+    with duckdb.connect(str(tmp_path / "spark.duckdb"), read_only=True) as con:
+        modes = con.execute("SELECT list_distinct(list(extract_mode)) FROM documents").fetchall()
+    assert modes == [(["fast" if fast else "precise"],)]
 
 
 def test_small_accuracy_benchmark_gives_identical_tables(spark, tmp_path):

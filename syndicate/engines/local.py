@@ -10,7 +10,6 @@ after a crash finishes the job.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections import deque
@@ -19,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
 from itertools import islice
-from multiprocessing.pool import AsyncResult
 from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -32,11 +30,12 @@ from ..fingerprint.minhash import Fingerprint, fingerprint_streams
 from ..store.lock import WriteLock
 from ..match.candidates import candidate_pairs, verify
 from ..match.origin import refresh as refresh_origins
-from ..read.page import InputProgress, Item, Page, ReadError
+from ..read.page import InputProgress, Item, Page, ReadError, source_name
 from ..read.files import read_paths
 from ..settings import Settings
 from ..store.database import Store
-from ..extract.worker import DEFAULT_PAGE_TIMEOUT, Processed, process_page, ready
+from ..extract.worker import DEFAULT_PAGE_TIMEOUT, Processed, process_page
+from .pool import Submission, WorkerPool
 
 STATUS_OK = "ok"
 STATUS_WITH_ERRORS = "completed_with_errors"
@@ -111,7 +110,7 @@ class Unmatched:
 
 
 class _Inline:
-    """Pages for the worker stage in this process (one worker), with the interface of the pool's AsyncResult.
+    """Pages for the worker stage in this process (one worker, no time limit), with the interface of a Submission.
 
     The pages are processed when their results are asked for, so a batch is
     extracted, then stored, one at a time, as with a single worker process.
@@ -127,7 +126,7 @@ class _Inline:
         return [self.work(p) for p in self.pages]
 
 
-def _next_results(in_flight: deque[list[AsyncResult | _Inline]]) -> list[Processed | ReadError]:
+def _next_results(in_flight: deque[list[Submission | _Inline]]) -> list[Processed | ReadError]:
     """The oldest batch's results, waiting for them, with those of later batches already back.
 
     Batches that are back together are stored in one transaction: the tail of
@@ -147,21 +146,22 @@ def _batched(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 
 class _Runner:
-    """Maps the worker stage over pages: inline for one worker, else a process pool.
+    """Maps the worker stage over pages: worker processes (:mod:`.pool`), or inline for one worker without a time limit.
 
-    The pool starts on entry, so the workers import trafilatura (``ready``)
-    while this process opens the database.
+    One worker with a time limit is a worker process too: only a process can
+    be stopped in the middle of a long parse. The workers start on entry, so
+    they import the extractors while this process opens the database.
     """
 
     def __init__(self, workers: int, fast: bool, page_timeout: float | None) -> None:
         self.work = partial(process_page, fast=fast, timeout=page_timeout)
-        self.workers = workers
-        self.pool = None
+        self.workers, self.fast, self.page_timeout = workers, fast, page_timeout
+        self.pool: WorkerPool | None = None
         self.closed = False
 
     def __enter__(self) -> "_Runner":
-        if self.workers > 1:
-            self.pool = multiprocessing.get_context("forkserver").Pool(self.workers, initializer=ready)
+        if self.workers > 1 or self.page_timeout:
+            self.pool = WorkerPool(self.workers, self.fast, self.page_timeout)
         return self
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
@@ -176,10 +176,10 @@ class _Runner:
             self.pool.close()
         self.closed = True
 
-    def submit(self, pages: list[Page]) -> AsyncResult | _Inline:
+    def submit(self, pages: list[Page]) -> Submission | _Inline:
         if self.pool is None or not pages:
             return _Inline(self.work, pages)
-        return self.pool.map_async(self.work, pages, chunksize=max(1, min(8, len(pages) // 8 or 1)))
+        return self.pool.submit(pages)
 
 
 def scan(
@@ -190,7 +190,7 @@ def scan(
     batch_size: int = 64,
     match_every: int = 4096,
     max_page_bytes: int = 10 * 2**20,
-    fast: bool = False,
+    fast: bool = True,
     page_timeout: float | None = DEFAULT_PAGE_TIMEOUT,
     on_batch: Callable[[ScanSummary], None] | None = None,
 ) -> ScanSummary:
@@ -203,11 +203,11 @@ def scan(
     has it); runs left "running" by a process that died are marked interrupted.
     """
     position = InputProgress()
-    items = read_paths(paths, position)  # fails now if a path does not exist
+    items = read_paths(paths, position, max_page_bytes=max_page_bytes)  # fails now if a path does not exist
     workers = workers or os.cpu_count() or 1
     with WriteLock(db, "scan"), _Runner(workers, fast, page_timeout) as runner, Store.open(db, settings) as store, \
             recorded_run(store, paths) as summary:
-        in_flight: deque[list[AsyncResult | _Inline]] = deque()
+        in_flight: deque[list[Submission | _Inline]] = deque()
         unmatched = 0
         known = Unmatched()
         slices = _batched(items, min(HANDOFF_PAGES, batch_size))
@@ -246,7 +246,7 @@ def recorded_run(store: Store, paths: Sequence[str | os.PathLike[str]]) -> Itera
     started = time.perf_counter()
     summary = ScanSummary()
     summary.interrupted_runs = store.mark_interrupted_runs()
-    summary.run_id = store.start_run([str(p) for p in paths])
+    summary.run_id = store.start_run([source_name(p) for p in paths])
     try:
         yield summary
     except BaseException:

@@ -34,7 +34,7 @@ from .local import (
     HANDOFF_PAGES, Matching, ScanSummary, Unmatched, _record_errors, _store_batch, match_pending, oversized, recorded_run, unstored,
 )
 from ..read.page import Item, Page, ReadError
-from ..read.files import HTML_SUFFIXES, JSONL_SUFFIXES, WARC_SUFFIXES, has_suffix, input_files, read_path
+from ..read.files import HTML_SUFFIXES, JSONL_SUFFIXES, WARC_SUFFIXES, has_suffix, read_path, walk
 from ..settings import Settings
 from ..store.database import Store
 from ..extract.worker import DEFAULT_PAGE_TIMEOUT, Processed, process_page
@@ -74,10 +74,10 @@ def spark_session(master: str | None = None, app: str = "syndicate"):
 InputFile = tuple[int, str, "bytes | None", "datetime | None"]
 
 
-def _items(files: Sequence[InputFile]) -> Iterator[tuple[int, int, Item]]:
+def _items(files: Sequence[InputFile], max_page_bytes: int) -> Iterator[tuple[int, int, Item]]:
     for index, location, content, modified in files:
         if content is None:
-            for record, item in enumerate(read_path(Path(location))):
+            for record, item in enumerate(read_path(Path(location), max_page_bytes=max_page_bytes)):
                 yield index, record, item
             continue
         # the readers read files: a URI's bytes go to a temporary file of the same name and time
@@ -86,7 +86,7 @@ def _items(files: Sequence[InputFile]) -> Iterator[tuple[int, int, Item]]:
             path.write_bytes(content)
             if modified is not None:
                 os.utime(path, (modified.timestamp(), modified.timestamp()))
-            for record, item in enumerate(read_path(path)):
+            for record, item in enumerate(read_path(path, max_page_bytes=max_page_bytes)):
                 if isinstance(item, Page):
                     item = replace(item, source=location, fallback_url=location if item.fallback_url else None)
                 else:
@@ -99,14 +99,22 @@ def _is_uri(path: str | os.PathLike[str]) -> bool:
 
 
 def _input_files(spark, paths: Sequence[str | os.PathLike[str]], partitions: int | None):
-    """An RDD of InputFile for the paths, indexed in the order a local scan reads them."""
+    """An RDD of InputFile for the paths, indexed in the order a local scan reads them, and the walk's errors.
+
+    What the folder walk skips (an unreadable folder, a FIFO, a link loop) is
+    an error the driver records in its place in that order, as a local scan does.
+    """
     local: list[InputFile] = []
+    skipped: list[Seen] = []
     remote: dict[str, int] = {}
     index = 0
     for p in paths:
         if not _is_uri(p):
-            for f in input_files(Path(p)):
-                local.append((index, str(f), None, None))
+            for f in walk(Path(p)) if Path(p).is_dir() else [Path(p)]:
+                if isinstance(f, ReadError):
+                    skipped.append(Seen(index, 0, f))
+                else:
+                    local.append((index, str(f), None, None))
                 index += 1
             continue
         listing = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(str(p))
@@ -123,11 +131,11 @@ def _input_files(spark, paths: Sequence[str | os.PathLike[str]], partitions: int
                     .filter(lambda row: row[0] in remote)
                     .map(lambda row: (remote[row[0]], row[0], bytes(row[1]), row[2])))
         rdd = rdd.union(contents)
-    return rdd
+    return rdd, skipped
 
 
 def _first_pass(files: Iterator[tuple[int, str]], max_page_bytes: int) -> Iterator[Seen]:
-    for index, record, item in _items(list(files)):
+    for index, record, item in _items(list(files), max_page_bytes):
         if isinstance(item, ReadError):
             yield Seen(index, record, item)
             continue
@@ -139,10 +147,10 @@ def _first_pass(files: Iterator[tuple[int, str]], max_page_bytes: int) -> Iterat
 
 
 def _second_pass(files: Iterator[tuple[int, str]], wanted, settings: Settings, fast: bool,
-                 timeout: float | None) -> Iterator[tuple[int, int, Processed | ReadError]]:
+                 timeout: float | None, max_page_bytes: int) -> Iterator[tuple[int, int, Processed | ReadError]]:
     todo = wanted.value
     done: list[tuple[int, int, Processed | ReadError]] = []
-    for index, record, item in _items(list(files)):
+    for index, record, item in _items(list(files), max_page_bytes):
         if isinstance(item, Page) and (index, record) in todo:
             done.append((index, record, process_page(item, fast=fast, timeout=timeout)))
     articles = [k for k, (_, _, r) in enumerate(done) if isinstance(r, Processed) and r.stream is not None]
@@ -234,7 +242,7 @@ def scan_spark(
     batch_size: int = 64,
     match_every: int = 4096,
     max_page_bytes: int = 10 * 2**20,
-    fast: bool = False,
+    fast: bool = True,
     page_timeout: float | None = DEFAULT_PAGE_TIMEOUT,
     partitions: int | None = None,
 ) -> ScanSummary:
@@ -251,15 +259,15 @@ def scan_spark(
     with WriteLock(db, "scan"), Store.open(db, settings) as store, recorded_run(store, paths) as summary:
         spark = spark_session(master)
         # a few partitions per core: each task pays for loading the extractors in its Python worker
-        indexed = _input_files(spark, paths, partitions)
-        seen = sorted(indexed.mapPartitions(lambda part: _first_pass(part, max_page_bytes)).collect(),
+        indexed, skipped = _input_files(spark, paths, partitions)
+        seen = sorted(indexed.mapPartitions(lambda part: _first_pass(part, max_page_bytes)).collect() + skipped,
                       key=lambda s: (s.file, s.record))
         todo = _decide(store, seen, summary)
         wanted = spark.sparkContext.broadcast({(s.file, s.record) for s in todo})
         # results stream back to the driver in input order, a partition at a time
         fp_settings = store.settings  # the lambda must not capture the store (its connection)
         results = iter(indexed.mapPartitions(
-            lambda part: _second_pass(part, wanted, fp_settings, fast, page_timeout)
+            lambda part: _second_pass(part, wanted, fp_settings, fast, page_timeout, max_page_bytes)
         ).sortBy(lambda row: (row[0], row[1])).toLocalIterator())
         pending = next(results, None)
         known = Unmatched()

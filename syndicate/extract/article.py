@@ -5,7 +5,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from urllib.parse import urljoin, urlsplit
 
@@ -14,6 +14,7 @@ import xxhash
 from .walls import LIST_ARTICLE_WORDS, MIN_ARTICLE_WORDS, MIN_PARAGRAPH_WORDS, judge_text
 from .evidence import Evidence, canonical_elsewhere, clean_publisher, credits, site_of, source_links
 from ..read.page import Page, parse_timestamp
+from ..read.sniff import binary_reason
 from ..read.urls import normalize_url, same_article_url_key
 from ..text import token_stream, tokens
 
@@ -25,7 +26,6 @@ put the canonical link past 1 MB: cnn.com), else its first _HEAD_BYTES."""
 _TAG_RE = re.compile(r"<(meta|link)\b([^>]*)>", re.IGNORECASE)
 _ATTR_RE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _MD_LINK_RE = re.compile(r"\[([^\]\n]*)\]\(([^()\s]*)\)")
-_NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
 _DATE_PARAMS = {"original_date": True, "extensive_search": False, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
 
 
@@ -162,21 +162,64 @@ def head_meta(html: str | bytes) -> tuple[str | None, str | None, datetime | Non
 
 
 def _absolute(url: str | None) -> str | None:
+    """An http(s) URL the page declares, or None when it is none or not a URL (see ``parsable_url``)."""
     if not url or not url.lower().startswith(("http://", "https://")):
         return None
-    return url
+    return parsable_url(url)
 
 
-def _looks_binary(data: str | bytes) -> bool:
-    sample = data[:4096]
-    if isinstance(sample, str):
-        sample = sample.encode("utf-8", "replace")
-    if not sample:
-        return False
-    if b"\x00" in sample:
-        return True
-    control = len(sample.translate(None, _NOT_CONTROL))  # what is left once all but control bytes are deleted
-    return control / len(sample) > 0.1
+def parsable_url(url: str) -> str | None:
+    """``url`` when it can be taken apart into a host and a port, else None.
+
+    A page's own ``og:url`` or canonical link such as ``http://[oops/page``,
+    ``http://host:99999/`` or a host with a full-width solidus is not a URL:
+    the page is stored without it, as without an ``og:url`` that is not http(s).
+    Other odd hosts (spaces, full-width letters) are kept as given.
+    """
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError:
+        return None
+    return url if parts.hostname else None
+
+
+MAX_ATTRIBUTES = 10_000
+"""A page with an element holding more attributes is refused before it is parsed. lxml and Resiliparse (lexbor)
+both read an element's attributes in quadratic time (each new one is compared with those before it): 40,000
+distinct ones take 1.6 s in lxml and 2.7 s in lexbor, and extraction parses a page more than once, so 80,000 took
+71 s (precise) and 31 s (fast). The real pages of the tests carry at most 64 on one element."""
+LONG_TAG_CHARS = 1_000
+"""Start tags at least this long count towards the limit (shorter ones hold too few attributes to matter)."""
+
+_ATTRIBUTE_PATTERN = r"""[^\s=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?"""
+_START_TAG_PATTERN = r"""<[a-zA-Z][^\s/>]*((?:\s*""" + _ATTRIBUTE_PATTERN + r"""|\s*/)*)"""
+_LONG_TAG_PATTERN = r"<[a-zA-Z][a-zA-Z0-9:-]*[\s/][^<>]{%d}" % LONG_TAG_CHARS  # "/" too: <div/a/b/c> has 3
+_GUARDS = {kind: (re.compile(convert(_START_TAG_PATTERN)), re.compile(convert(_ATTRIBUTE_PATTERN)),
+                  re.compile(convert(_LONG_TAG_PATTERN)), convert("="))
+           for kind, convert in ((str, str), (bytes, lambda text: text.encode("ascii")))}
+
+
+def attribute_bomb(html: str | bytes) -> bool:
+    """Whether parsing ``html`` would cost more than one element of MAX_ATTRIBUTES attributes (quadratic: the sum of
+    the squares of the long start tags' attribute counts over MAX_ATTRIBUTES squared).
+
+    Cheap on real pages (about 3 ms a MB): every start tag is read only on a
+    page holding more than MAX_ATTRIBUTES "=" (attributes with values), else
+    only start tags followed by LONG_TAG_CHARS characters without ``<`` or
+    ``>`` (attributes without values: ``<div a b c ...>``, ``<div/a/b/c>``).
+    """
+    start_tag, attribute, long_tag, equals = _GUARDS[type(html)]
+    finder = start_tag if html.count(equals) > MAX_ATTRIBUTES else long_tag
+    work = 0
+    for found in finder.finditer(html):
+        m = found if finder is start_tag else start_tag.match(html, found.start())
+        attributes = m.group(1) if m is not None else ""
+        if len(attributes) >= LONG_TAG_CHARS:
+            work += len(attribute.findall(attributes)) ** 2
+            if work > MAX_ATTRIBUTES ** 2:
+                return True
+    return False
 
 
 def page_url(page: Page) -> tuple[str, str | None]:
@@ -198,7 +241,10 @@ def _identity(page: Page) -> tuple[str, str | None, datetime | None, str]:
     crawled = page.crawled_url or page.url or og or canonical or page.fallback_url or f"{page.source}#{page.record}"
     url = page.url or normalize_url(crawled)
     if canonical:
-        canonical = urljoin(url, canonical)
+        try:
+            canonical = urljoin(url, canonical)
+        except ValueError:  # the page's own URL is not one urllib reads (a crawl's "http://[oops"): as declared
+            pass
     return url, canonical, modified, crawled
 
 
@@ -227,8 +273,10 @@ def extract(page: Page, fast: bool = False) -> Article:
                        published_at=_plausible(page.published_at), status_reason=wall.reason, **base)
     if not page.html or not (page.html.strip() if isinstance(page.html, str) else page.html.strip()):
         raise ExtractionError("empty page")
-    if _looks_binary(page.html):
-        raise ExtractionError("binary content, not HTML")
+    if (why := binary_reason(page.html)):
+        raise ExtractionError(why)
+    if attribute_bomb(page.html):
+        raise ExtractionError(f"not parseable as HTML: an element with over {MAX_ATTRIBUTES:,} attributes")
 
     try:
         tree = parse_html(page.html)
@@ -401,22 +449,31 @@ def _clean(value: object) -> str | None:
 
 
 _EARLIEST = datetime(1995, 1, 1, tzinfo=timezone.utc)
+LATEST_LEAD = timedelta(days=2)
+"""A date more than this far ahead of now is implausible (time zones and clocks a little ahead excepted)."""
 
 
 def _plausible(when: datetime | None) -> datetime | None:
-    """A date the crawl export gave, unless implausible (before 1995), as for the page's own."""
-    return when if when is not None and when >= _EARLIEST else None
+    """A date the crawl export gave, unless implausible (before 1995, or in the future), as for the page's own."""
+    if when is None or when < _EARLIEST or when - datetime.now(timezone.utc) > LATEST_LEAD:
+        return None
+    return when
 
 
 def _published(value: object) -> datetime | None:
-    """A date from page metadata, or None when absent or implausible (before 1995: placeholders like 0001-01-01)."""
+    """A date from page metadata, or None when absent, not a date, or implausible.
+
+    Implausible: before 1995 (placeholders like 0001-01-01), more than
+    LATEST_LEAD in the future (9999-12-31), or outside the years 1-9999 once
+    its offset is applied (9999-12-31T23:00-05:00, 0001-01-01T00:00+01:00).
+    """
     if not isinstance(value, str) or not value:
         return None
     try:
         when = parse_timestamp(value if "T" in value else f"{value}T00:00:00")
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a time in range whose offset takes it out of range
         try:
             when = datetime.strptime(value[:10], "%Y-%m-%d").replace(tzinfo=timezone.utc)
         except ValueError:
             return None
-    return when if when is not None and when >= _EARLIEST else None
+    return _plausible(when)

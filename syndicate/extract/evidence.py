@@ -478,11 +478,13 @@ def source_candidate(href: str, anchor: str, before: Callable[[], str], own: str
 def link_evidence(href: str, page_url: str, site: str, anchor: str, before: str, seen: set[str]) -> Evidence | None:
     """The evidence a source link gives: a ``link`` to the article, or a ``credit`` for a link to a home page.
 
-    None for a target already seen on the page (``seen`` is updated) or one that is not a URL ("http://[::1").
+    None for a target already seen on the page (``seen`` is updated) or one that is not a URL ("http://[::1",
+    a port of 99999).
     """
     try:
         target = href if href.startswith("http") else urljoin(page_url, href)
         parts = urlsplit(target)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
     except ValueError:
         return None
     if target in seen:

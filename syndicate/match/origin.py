@@ -403,7 +403,8 @@ def _weighed_dates(members: Sequence[Member]) -> dict[int, _Date]:
             elif not (day - timedelta(days=1) <= claim.date() < _next_month(day) + timedelta(days=1)):
                 date_ = _Date(None, "url", False,
                               f"published date {claim:%Y-%m-%d} on {m.domain} contradicts its URL's {day:%Y-%m}")
-        if date_.when is not None and m.fetched_at is not None and date_.when > m.fetched_at + timedelta(days=1):
+        # (a difference, not fetched_at + 1 day: a crawl's fetch time of 9999-12-31 must not overflow)
+        if date_.when is not None and m.fetched_at is not None and date_.when - m.fetched_at > timedelta(days=1):
             # the page existed when it was fetched: that is the latest it can have been published
             date_ = _Date(m.fetched_at, "fetch", True, f"published date {date_.when:%Y-%m-%d} on {m.domain} is after it "
                                                        f"was fetched; dated by its fetch ({m.fetched_at:%Y-%m-%d})")

@@ -2,5 +2,6 @@
 
 ``page`` holds the records every reader yields; ``files`` walks the inputs and
 reads HTML and JSONL; ``warc`` reads WARC archives; ``http`` decodes stored
-HTTP responses.
+HTTP responses; ``sniff`` tells pages from binary data and decodes their
+charset where the bytes say it.
 """

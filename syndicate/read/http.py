@@ -11,6 +11,7 @@ import re
 import zlib
 
 from ..errors import one_line
+from .page import DEFAULT_MAX_PAGE_BYTES
 
 # WHATWG Encoding Standard: these labels mean a superset in every browser.
 _WHATWG = {
@@ -39,6 +40,14 @@ class Undecodable(Exception):
     """A body that cannot be decoded; its message is the ReadError's reason."""
 
 
+class TooLarge(Undecodable):
+    """A body that decompresses to more than the page size limit; decompression stopped there."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"page larger than {limit / 2**20:g} MiB after decompression (--max-page-mb)")
+        self.limit = limit
+
+
 def parse_headers(lines: list[bytes]) -> dict[str, str]:
     """Lower-cased header names to values; a repeated header keeps its last value, except codings, which add up."""
     headers: dict[str, str] = {}
@@ -63,12 +72,16 @@ def parse_headers(lines: list[bytes]) -> dict[str, str]:
 # --- decoding ------------------------------------------------------------------------------
 
 
-def decode_body(body: bytes, headers: dict[str, str]) -> bytes:
-    """The entity body: transfer codings undone (chunked last applied, first undone), then content codings."""
+def decode_body(body: bytes, headers: dict[str, str], limit: int = DEFAULT_MAX_PAGE_BYTES) -> bytes:
+    """The entity body: transfer codings undone (chunked last applied, first undone), then content codings.
+
+    No decompression writes more than ``limit`` bytes (+1): past it, TooLarge
+    (a 1 GiB gzip bomb costs what its first ``limit`` bytes cost).
+    """
     for coding in _codings(headers.get("transfer-encoding", "")):
-        body = _dechunk(body) if coding == "chunked" else _uncompress(body, coding, "Transfer-Encoding")
+        body = _dechunk(body) if coding == "chunked" else _uncompress(body, coding, "Transfer-Encoding", limit)
     for coding in _codings(headers.get("content-encoding", "")):
-        body = _uncompress(body, coding, "Content-Encoding")
+        body = _uncompress(body, coding, "Content-Encoding", limit)
     return body
 
 
@@ -107,19 +120,19 @@ def _dechunk(data: bytes) -> bytes:
     return b"".join(out)
 
 
-def _uncompress(data: bytes, coding: str, header: str) -> bytes:
+def _uncompress(data: bytes, coding: str, header: str, limit: int) -> bytes:
     try:
         if coding in ("gzip", "x-gzip"):
-            return _inflate(data, 47)  # gzip or zlib header, whichever it is
+            return _inflate(data, 47, limit)  # gzip or zlib header, whichever it is
         if coding == "deflate":
             try:
-                return _inflate(data, 15)
+                return _inflate(data, 15, limit)
             except zlib.error:
-                return _inflate(data, -15)  # raw deflate, as some servers send it
+                return _inflate(data, -15, limit)  # raw deflate, as some servers send it
         if coding == "br":
-            return _unbrotli(data)
+            return _unbrotli(data, limit)
         if coding == "zstd":
-            return _unzstd(data)
+            return _unzstd(data, limit)
     except Undecodable:
         raise
     except Exception as exc:  # noqa: BLE001 -- each decoder (zlib, brotli, zstd) has its own error class
@@ -129,18 +142,30 @@ def _uncompress(data: bytes, coding: str, header: str) -> bytes:
     raise Undecodable(f"unsupported {header}: {coding}")
 
 
-def _inflate(data: bytes, wbits: int) -> bytes:
-    """zlib/gzip data to bytes; concatenated gzip members are all read; a cut-off stream keeps what came."""
+def _inflate(data: bytes, wbits: int, limit: int) -> bytes:
+    """zlib/gzip data to bytes; concatenated gzip members are all read; a cut-off stream keeps what came.
+
+    TooLarge as soon as the output passes ``limit``: never more than limit + 1 bytes are written.
+    """
     out = []
+    total = 0
     while True:
         d = zlib.decompressobj(wbits)
-        out.append(d.decompress(data))
+        piece = d.decompress(data, limit + 1 - total)
+        total += len(piece)
+        out.append(piece)
+        while d.unconsumed_tail and total <= limit:
+            piece = d.decompress(d.unconsumed_tail, limit + 1 - total)
+            total += len(piece)
+            out.append(piece)
+        if total > limit:
+            raise TooLarge(limit)
         data = d.unused_data
         if not d.eof or not data.startswith(b"\x1f\x8b"):
             return b"".join(out)  # whatever trails the last member is ignored, as browsers do
 
 
-def _unbrotli(data: bytes) -> bytes:
+def _unbrotli(data: bytes, limit: int) -> bytes:
     try:
         import brotli
     except ImportError:
@@ -148,21 +173,33 @@ def _unbrotli(data: bytes) -> bytes:
             import brotlicffi as brotli
         except ImportError:
             raise Undecodable("cannot decode Content-Encoding: br: install the brotli package") from None
-    return brotli.decompress(data)
+    d = brotli.Decompressor()
+    try:
+        out = d.process(data, output_buffer_limit=limit + 1)
+        finished = d.is_finished()
+    except TypeError:  # a binding without the limit (brotlicffi): whole, as before
+        out, finished = brotli.decompress(data), True
+    if len(out) > limit:
+        raise TooLarge(limit)
+    if not finished:
+        raise ValueError("the stream stops before its end")  # brotli.decompress would raise here too
+    return out
 
 
-def _unzstd(data: bytes) -> bytes:
+def _unzstd(data: bytes, limit: int) -> bytes:
     try:
         from compression import zstd  # Python 3.14
 
-        return zstd.decompress(data)
+        out = zstd.ZstdDecompressor().decompress(data, max_length=limit + 1)
     except ImportError:
-        pass
-    try:
-        import zstandard
-    except ImportError:
-        raise Undecodable("cannot decode Content-Encoding: zstd: install the zstandard package") from None
-    return zstandard.ZstdDecompressor().decompressobj().decompress(data)
+        try:
+            import zstandard
+        except ImportError:
+            raise Undecodable("cannot decode Content-Encoding: zstd: install the zstandard package") from None
+        out = zstandard.ZstdDecompressor().stream_reader(data).read(limit + 1)
+    if len(out) > limit:
+        raise TooLarge(limit)
+    return out
 
 
 def charset_of(params: str) -> str | None:

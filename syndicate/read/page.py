@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Union
 
 from .urls import normalize_url
+
+DEFAULT_MAX_PAGE_BYTES = 10 * 2**20
+"""The page size limit readers apply when the scan gives none (the default of ``--max-page-mb``)."""
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,56 @@ class ReadError:
     reason: str
     kind: str = "read"  # read | too_large | extract | timeout: the errors table's ``kind``
 
+    def __post_init__(self) -> None:
+        # a reason quotes what it found (a file name, an exception); it must be storable text
+        object.__setattr__(self, "reason", valid_text(self.reason))
+
 
 Item = Union[Page, ReadError]
+
+
+def valid_text(text: str) -> str:
+    """``text`` with every lone surrogate (which no UTF-8 can carry, nor the database) as U+FFFD.
+
+    JSON can spell one (``"\\ud800"``); a surrogate pair spelled as two
+    escapes is one character.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
+def source_name(path: str | os.PathLike[str]) -> str:
+    """A path as the ``source`` column shows it: as given, with bytes of a file name that are not UTF-8 as ``\\xff``.
+
+    Python hands such names over with lone surrogates (``surrogateescape``),
+    which cannot be stored; the file itself is still read by its real name.
+    """
+    name = os.fspath(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return os.fsencode(name).decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a surrogate that did not come from the file system
+            return valid_text(name)
+    return name
+
+
+def too_large(source: str, record: str, limit: int, size: int | None = None,
+              how: str = "after decompression") -> ReadError:
+    """The error row of a page over the size limit (``--max-page-mb``).
+
+    ``size`` None: the page was not read to its end (a decompression bomb, a
+    device), so only the limit is known; ``how`` says where it was stopped.
+    """
+    if size is None:
+        reason = f"page larger than {limit / 2**20:g} MiB {how} (--max-page-mb)".replace("  ", " ")
+    else:
+        reason = f"page of {size / 2**20:.1f} MiB is over the {limit / 2**20:g} MiB limit (--max-page-mb)"
+    return ReadError(source, record, reason, kind="too_large")
 
 
 @dataclass

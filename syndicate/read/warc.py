@@ -55,8 +55,9 @@ from typing import BinaryIO
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from ..errors import one_line
-from .http import HTML_START, Undecodable, as_text, charset_of, decode_body, parse_headers
-from .page import Item, Page, ReadError, parse_timestamp
+from .http import HTML_START, TooLarge, Undecodable, charset_of, decode_body, parse_headers
+from .page import DEFAULT_MAX_PAGE_BYTES, Item, Page, ReadError, parse_timestamp, source_name, too_large
+from .sniff import NotAPage, decode_page
 
 PLAIN, GZIP_RECORDS, GZIP_FILE = "plain", "gzip-records", "gzip-file"
 
@@ -75,10 +76,14 @@ _CONTENT_LENGTH = re.compile(rb"(?im)^content-length[ \t]*:[ \t]*(\d+)[ \t]*\r?$
 _FRACTION = re.compile(r"(\.\d+)(?=Z|[+-]\d\d:?\d\d$|$)")
 
 
-def read_warc(path: Path) -> Iterator[Item]:
-    """Pages from the HTML responses of one WARC file; damage becomes ReadErrors."""
+def read_warc(path: Path, max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterator[Item]:
+    """Pages from the HTML responses of one WARC file; damage becomes ReadErrors.
+
+    No body is decompressed past ``max_page_bytes`` (+1), and none stored at
+    more than twice that is read at all: either is a ``too_large`` error.
+    """
     path = Path(path)
-    source = str(path)
+    source = source_name(path)
     try:
         f = open(path, "rb")
     except OSError as exc:
@@ -92,9 +97,9 @@ def read_warc(path: Path) -> Iterator[Item]:
             yield ReadError(source, "", f"cannot read file: {one_line(exc)}")
             return
         if layout == GZIP_FILE:
-            yield from _read_gzip_stream(f, source)
+            yield from _read_gzip_stream(f, source, max_page_bytes)
         else:
-            yield from _read_seekable(f, source, size, layout)
+            yield from _read_seekable(f, source, size, layout, max_page_bytes)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -111,7 +116,8 @@ class _Stop:
     records: int = 0
 
 
-def _records(stream: BinaryIO, source: str, label: str, stream_detect: bool) -> Generator[Item, None, _Stop]:
+def _records(stream: BinaryIO, source: str, label: str, stream_detect: bool,
+             max_page_bytes: int) -> Generator[Item, None, _Stop]:
     """Items of the records FastWARC reads from ``stream`` until it stops; returns how it stopped."""
     stop = _Stop(last=None)
     try:
@@ -130,7 +136,7 @@ def _records(stream: BinaryIO, source: str, label: str, stream_detect: bool) -> 
             return stop
         start = record.stream_pos
         try:
-            item, got = _record_item(record, source, f"{label}{start}")
+            item, got = _record_item(record, source, f"{label}{start}", max_page_bytes)
         except _READ_ERRORS as exc:
             stop.failed, stop.reason = start, one_line(exc)
             return stop
@@ -145,13 +151,13 @@ def _records(stream: BinaryIO, source: str, label: str, stream_detect: bool) -> 
             yield item
 
 
-def _read_seekable(f: BinaryIO, source: str, size: int, layout: str) -> Iterator[Item]:
+def _read_seekable(f: BinaryIO, source: str, size: int, layout: str, max_page_bytes: int) -> Iterator[Item]:
     """A plain or per-record gzip WARC: FastWARC reads it; past damage, reading resumes at the next record."""
     pos = 0
     records = 0
     while True:
         f.seek(pos)
-        stop = yield from _records(f, source, "offset ", stream_detect=True)
+        stop = yield from _records(f, source, "offset ", stream_detect=True, max_page_bytes=max_page_bytes)
         records += stop.records
         if stop.failed is not None:
             damaged = stop.failed
@@ -186,7 +192,7 @@ def _read_seekable(f: BinaryIO, source: str, size: int, layout: str) -> Iterator
         return
 
 
-def _read_gzip_stream(f: BinaryIO, source: str) -> Iterator[Item]:
+def _read_gzip_stream(f: BinaryIO, source: str, max_page_bytes: int) -> Iterator[Item]:
     """A WARC gzipped as one stream: FastWARC reads the decompressed bytes, so offsets are decompressed ones.
 
     Past a bad byte a deflate stream cannot be resumed: the records before it
@@ -194,7 +200,8 @@ def _read_gzip_stream(f: BinaryIO, source: str) -> Iterator[Item]:
     """
     f.seek(0)
     stream = _GzipStream(f)
-    stop = yield from _records(stream, source, "decompressed offset ", stream_detect=False)
+    stop = yield from _records(stream, source, "decompressed offset ", stream_detect=False,
+                               max_page_bytes=max_page_bytes)
     if stop.failed is None and stop.reason is None and stream.error is None and stream.rest_is_blank():
         return
     damaged = stop.failed
@@ -305,7 +312,7 @@ class _GzipStream:
                 return
 
 
-def _record_item(record, source: str, label: str) -> tuple[Item | None, int]:
+def _record_item(record, source: str, label: str, max_page_bytes: int) -> tuple[Item | None, int]:
     """The page (or error) one record gives, and how many bytes of its block the file held."""
     if record.record_type != WarcRecordType.response:
         return None, record.reader.consume()
@@ -337,6 +344,14 @@ def _record_item(record, source: str, label: str) -> tuple[Item | None, int]:
     if mime and mime not in HTML_TYPES:
         return None, got + reader.consume()
     body = head[m.end() :]
+    stored = length - m.end()  # the body's bytes as stored, with its transfer and content codings
+    if stored > 2 * max_page_bytes + (64 << 10):  # never read: decoding grows a compressed body, chunking adds little
+        got += reader.consume()
+        if got < length:
+            return None, got
+        reason = (f"response body of {stored / 2**20:.1f} MiB as stored is over twice the "
+                  f"{max_page_bytes / 2**20:g} MiB page limit (--max-page-mb)")
+        return ReadError(source, label, reason, kind="too_large"), got
     if got < length:
         rest = reader.read()
         got += len(rest)
@@ -344,7 +359,9 @@ def _record_item(record, source: str, label: str) -> tuple[Item | None, int]:
         if got < length:
             return None, got
     try:
-        body = decode_body(body, headers)
+        body = decode_body(body, headers, max_page_bytes)
+    except TooLarge as exc:
+        return ReadError(source, label, str(exc), kind="too_large"), got
     except Undecodable as exc:
         return ReadError(source, label, str(exc)), got
     if not mime and not HTML_START.match(body[:1024].lstrip(b"\xef\xbb\xbf")):
@@ -352,8 +369,13 @@ def _record_item(record, source: str, label: str) -> tuple[Item | None, int]:
     url = (record.headers.get("WARC-Target-URI") or "").strip().strip("<>").strip()
     if not url:
         return ReadError(source, label, "response record without a WARC-Target-URI"), got
+    if len(body) > max_page_bytes:
+        return too_large(source, label, max_page_bytes, len(body)), got
+    try:
+        html = decode_page(body, charset_of(params))
+    except NotAPage as exc:
+        return ReadError(source, label, str(exc), kind="extract"), got
     fetched_at = _warc_date(record.headers.get("WARC-Date"))
-    html = as_text(body, charset_of(params))
     return Page(source=source, record=label, url=url, html=html, fetched_at=fetched_at, fallback_url=None), got
 
 

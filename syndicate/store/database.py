@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,6 +43,23 @@ from ..sqlutil import copy_to, ids, registered
 # stored), so none is built; SYNDICATE_BAND_INDEX_MIN_ROWS overrides it.
 BAND_INDEX_MIN_ROWS = 20_000_000
 log = logging.getLogger(__name__)
+
+# A sandboxed connection (``Store.open(..., sandbox=True)``: ``syndicate sql`` without --write and the
+# query commands) reaches the database file and nothing else. Given at connect, before any query runs:
+SANDBOX_CONFIG = {
+    # no file, URL or other database: read_csv/read_text/read_blob/glob, COPY, EXPORT/IMPORT DATABASE,
+    # ATTACH of a file (a hard link to this database included), INSTALL, LOAD of a file, secrets on disk
+    "enable_external_access": False,
+    # no extension fetched or loaded behind a query's back (the built-in ones keep working)
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "allow_unsigned_extensions": False,
+    # SQL cannot read the Python objects of the process by naming them (DuckDB's replacement scans)
+    "python_enable_replacements": False,
+    # no SET, RESET or PRAGMA can change any setting back (nor profiling_output, temp_directory, logging ...)
+    "lock_configuration": True,
+}  # and "temp_directory": a private one (see Store.open)
 
 
 @dataclass(frozen=True)
@@ -97,20 +116,45 @@ class Store:
         self._in_transaction = False
         # band rows written and documents removed by the open transaction, for the band index once committed
         self._pending: tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], list[np.ndarray]] | None = None
+        self._scratch: str | None = None  # the private temp directory of a sandboxed connection
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], settings: Settings | None = None, read_only: bool = False) -> "Store":
+    def open(cls, path: str | os.PathLike[str], settings: Settings | None = None, read_only: bool = False,
+             sandbox: bool = False) -> "Store":
         """Open (or create) a database.
 
         ``settings`` None means "whatever the database was built with"
         (defaults for a new one); given settings that differ from the stored
         ones are refused, since fingerprints made with them would not compare.
+        ``sandbox`` (read-only opens only) makes the connection reach this
+        database and nothing else (:data:`SANDBOX_CONFIG`): no file, URL,
+        other database or extension, and no setting can be changed back.
+        DuckDB shares one open database per file within a process only
+        between connections of the same settings: close a store before
+        opening the same file sandboxed (or not) again.
         """
         path = str(path)
+        if sandbox and not read_only:
+            raise ValueError("a sandboxed database is opened read-only")
         if read_only and not Path(path).exists():
             raise DatabaseError(f"no database at {path}; run 'syndicate scan PATH --db {path}' first")
+        if not sandbox:
+            return cls._open(path, settings, read_only, {})
+        # DuckDB lets a query reach its temp directory (<db>.tmp beside the database by default): a private
+        # one, removed on close, keeps spilling to disk possible and holds nothing but this connection's files
+        scratch = tempfile.mkdtemp(prefix="syndicate-sandbox-")
         try:
-            con = duckdb.connect(path, read_only=read_only)
+            store = cls._open(path, settings, read_only, {**SANDBOX_CONFIG, "temp_directory": scratch})
+        except BaseException:
+            shutil.rmtree(scratch, ignore_errors=True)
+            raise
+        store._scratch = scratch
+        return store
+
+    @classmethod
+    def _open(cls, path: str, settings: Settings | None, read_only: bool, config: dict) -> "Store":
+        try:
+            con = duckdb.connect(path, read_only=read_only, config=config)
         except duckdb.IOException as exc:
             writer = holder(path)
             if writer is not None:
@@ -118,6 +162,11 @@ class Store:
                     f"{path} is being written by a {writer.command} ({writer.describe()}); try again when it finishes"
                 ) from None
             raise DatabaseError(f"cannot open database {path}: {str(exc).splitlines()[0]}") from None
+        except duckdb.ConnectionException as exc:
+            if "different configuration" not in str(exc):
+                raise DatabaseError(f"cannot open database {path}: {str(exc).splitlines()[0]}") from None
+            raise DatabaseError(f"{path} is already open in this process with other settings (sandboxed or not, "
+                                "read-only or not); close it first") from None
         except duckdb.Error as exc:
             raise DatabaseError(f"{path} is not a DuckDB database ({str(exc).splitlines()[0]})") from None
         try:
@@ -226,6 +275,8 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
 
     def __enter__(self) -> "Store":
         return self

@@ -5,22 +5,40 @@ histogram of repost lag, a domain-to-domain syndication graph and the
 largest clusters with links to their pages. Every figure is drawn by
 matplotlib as inline SVG with its text as paths; every crawled string in the
 HTML goes through :func:`syndicate.views.display.html_text`. No script, no style
-sheet or font from elsewhere: the file opens offline.
+sheet or font from elsewhere: the file opens offline. Only ``http`` and
+``https`` URLs become links (a crawled ``javascript:`` or ``data:`` URL is
+shown as text), and a Content-Security-Policy allows nothing but the page's
+own inline styles.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import re
 from datetime import datetime, timedelta, timezone
 
 from typing import Sequence
 
-from .display import html_text
+from .display import html_text, printable
 from .query import ALL_KINDS, check_filters, filtered_syndication
 from ..store.database import Store
 
 TOP = 10
+
+# Nothing loads, runs or submits: no script, no fetch, no frame, no form, no <base>; inline styles only
+# (the page's <style> and the style attributes of matplotlib's SVG; its glyphs are in-page <use> references).
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'")
+# a link target: an absolute http(s) URL with no space in it (browsers strip or reinterpret those)
+_WEB_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
+def page_link(url: str | None, label: str | None) -> str:
+    """A crawled page as HTML: a link when its URL is http(s), else its label and URL as plain text."""
+    text = html_text(label or url or "")
+    if url and _WEB_URL.fullmatch(url) and printable(url) == url:  # and no control or text-hiding character
+        return f"<a href=\"{html_text(url)}\" rel=\"noopener noreferrer\">{text}</a>"
+    return text if not label or not url else f"{text} <code>{html_text(url)}</code>"
 
 
 def _since_sql(since: timedelta | None) -> tuple[str, dict]:
@@ -173,7 +191,7 @@ def render(data: dict, title: str) -> str:
         f"<td>{r[5]}</td><td>{r[6]}</td></tr>" for r in data["runs"])
     clusters = []
     for cluster_id, size, origin_url, origin_domain, urls, titles in data["clusters"]:
-        members = "".join(f"<li><a href=\"{html_text(u)}\">{html_text(t or u)}</a></li>" for u, t in zip(urls, titles))
+        members = "".join(f"<li>{page_link(u, t)}</li>" for u, t in zip(urls, titles))
         origin = html_text(origin_url or origin_domain or "unknown")
         clusters.append(f"<details><summary>cluster {cluster_id}: {size} pages; origin {origin}</summary>"
                         f"<ul>{members}</ul></details>")
@@ -183,6 +201,8 @@ def render(data: dict, title: str) -> str:
 
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">"
+        "<meta name='referrer' content='no-referrer'>"
         f"<title>{html_text(title)}</title><style>"
         "body{font:14px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:1100px;color:#222}"
         "figure{margin:0}figure svg{max-width:100%;height:auto}.grid{display:flex;flex-wrap:wrap;gap:1em}"
