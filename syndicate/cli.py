@@ -6,6 +6,7 @@ import contextlib
 import csv
 import io
 import json
+import math
 import os
 import re
 import signal
@@ -29,6 +30,13 @@ if TYPE_CHECKING:
 # scan starts import this module too, and need none of them (nor DuckDB).
 
 DEFAULT_DB = "syndicate.duckdb"
+
+
+def _finite(value: float | None) -> float | None:
+    """NaN and infinity pass click's range check, and no timer takes them."""
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of seconds (0: no limit)")
+    return value
 
 EXIT_WITH_ERRORS = 3
 """Exit status of a scan that completed but could not read some inputs (see the errors table)."""
@@ -81,7 +89,7 @@ def cli() -> None:
               envvar="SYNDICATE_MAX_PAGE_MB", show_envvar=True,
               help="Larger pages are not extracted; they are recorded in the errors table.")
 @click.option("--page-timeout", type=click.FloatRange(min=0), default=30, show_default=True,
-              envvar="SYNDICATE_PAGE_TIMEOUT", show_envvar=True,
+              envvar="SYNDICATE_PAGE_TIMEOUT", show_envvar=True, callback=lambda ctx, param, value: _finite(value),
               help="Seconds a page may take to extract; a slower one is abandoned and recorded (0: no limit).")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="Where reading, extraction and fingerprinting run: worker processes here, or Spark tasks.")

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
+import socket
 import tempfile
 import uuid
 from contextlib import contextmanager
@@ -61,6 +63,33 @@ SANDBOX_CONFIG = {
     "lock_configuration": True,
 }  # and "temp_directory": a private one (see Store.open)
 
+
+
+_CONFLICTING_LOCK = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
+
+
+def _open_failure(path: str, read_only: bool, exc: duckdb.IOException) -> str:
+    """What stops DuckDB opening ``path``, in one line that names the cause (never this process's own lock).
+
+    The write lock (exit 75) is another scan's; a file DuckDB cannot lock is
+    held open by some other process, most often a reader: a different fault,
+    which a nightly job must not mistake for "try again later".
+    """
+    message = str(exc)
+    mode = "reading" if read_only else "writing"
+    held = _CONFLICTING_LOCK.search(message)
+    if held:
+        program, pid = held.group(1).strip() or "a program", held.group(2)
+        return (f"cannot open {path} for {mode}: another process has it open (pid {pid}, {program}), not a syndicate "
+                "scan: a reader such as 'syndicate sql', a notebook or a dashboard. DuckDB lets no other process open "
+                "a database file while one writes to it: close that process, then run again")
+    first = message.splitlines()[0] if message else type(exc).__name__
+    if "Permission denied" in message or "Read-only file system" in message:
+        return f"cannot open {path} for {mode}: {first} (check the file's and its folder's permissions)"
+    if "not a valid DuckDB database" in message or "database file" in message.lower():
+        return (f"cannot open {path}: it is not a readable DuckDB database ({first}); "
+                "run 'syndicate check' on a copy, or restore it from a backup")
+    return f"cannot open database {path}: {first}"
 
 @dataclass(frozen=True)
 class StoredPage:
@@ -157,11 +186,11 @@ class Store:
             con = duckdb.connect(path, read_only=read_only, config=config)
         except duckdb.IOException as exc:
             writer = holder(path)
-            if writer is not None:
+            if writer is not None and (writer.pid, writer.host) != (os.getpid(), socket.gethostname()):
                 raise LockedError(
                     f"{path} is being written by a {writer.command} ({writer.describe()}); try again when it finishes"
                 ) from None
-            raise DatabaseError(f"cannot open database {path}: {str(exc).splitlines()[0]}") from None
+            raise DatabaseError(_open_failure(path, read_only, exc)) from None
         except duckdb.ConnectionException as exc:
             if "different configuration" not in str(exc):
                 raise DatabaseError(f"cannot open database {path}: {str(exc).splitlines()[0]}") from None
