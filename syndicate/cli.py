@@ -53,7 +53,11 @@ db_option = click.option(
 
 
 class _Group(click.Group):
-    """Turns a SyndicateError into one line on stderr and its exit status, no traceback."""
+    """Turns a SyndicateError into one line on stderr and its exit status, no traceback.
+
+    So does a database or storage failure met anywhere in a command (a full
+    disk, a damaged block, a filesystem gone read-only): see store/failure.py.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -61,6 +65,14 @@ class _Group(click.Group):
         except SyndicateError as exc:
             click.echo(printable(f"error: {exc}"), err=True)
             ctx.exit(exc.exit_code)
+        except Exception as exc:
+            from .store.failure import explain
+
+            known = explain(exc)
+            if known is None:
+                raise  # a bug: the traceback says where
+            click.echo(printable(f"error: {known}"), err=True)
+            ctx.exit(known.exit_code)
 
 
 @click.group(cls=_Group)

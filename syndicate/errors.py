@@ -14,7 +14,16 @@ class SettingsMismatchError(SyndicateError):
 
 
 class DatabaseError(SyndicateError):
-    """The database file cannot be used (missing, locked, not a syndicate database)."""
+    """The database file cannot be used: missing, damaged, held open by another process, not writable, not syndicate's."""
+
+
+class StorageError(SyndicateError):
+    """Writing the database failed part way (a full disk, a file size limit, a read-only filesystem, an I/O error).
+
+    Every batch committed before it stays; the next scan resumes.
+    """
+
+    exit_code = 74  # EX_IOERR
 
 
 class InputError(SyndicateError):

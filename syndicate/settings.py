@@ -138,6 +138,8 @@ class Settings:
     @classmethod
     def from_json(cls, text: str) -> "Settings":
         data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError(f"settings are a JSON {type(data).__name__}, not an object")
         return cls(**{k: data[k] for k in cls.KEYS if k in data})
 
     def differences(self, other: "Settings", keys: tuple[str, ...] | None = None) -> list[str]:

@@ -73,3 +73,27 @@ def test_a_page_timeout_that_is_no_number_is_a_usage_error(db, value):
     result = CliRunner().invoke(cli, ["scan", str(NYPOST), "--db", str(db), "--quiet", "--page-timeout", value])
     assert result.exit_code == 2
     assert "--page-timeout" in result.output and "Traceback" not in result.output
+
+
+def test_a_truncated_database_is_named_damaged_not_a_traceback(tmp_path):
+    path = tmp_path / "t.duckdb"
+    scan([SAMPLE_CORPUS], path, workers=2)
+    size = path.stat().st_size
+    with open(path, "r+b") as f:
+        f.truncate(size // 2)
+    for command in (["scan", str(NYPOST), "--db", str(path), "--quiet"], ["check", "--db", str(path)]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 2, result.output
+        assert "damaged or truncated" in result.output and "Traceback" not in result.output
+    assert path.stat().st_size == size // 2  # nothing written over it
+
+
+@pytest.mark.parametrize("key,value", [("settings", "{garbage"), ("settings", "[]"), ("schema_version", "three")])
+def test_damaged_meta_rows_are_named(db, key, value):
+    import duckdb
+
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE meta SET value = ? WHERE key = ?", [value, key])
+    result = CliRunner().invoke(cli, ["scan", str(NYPOST), "--db", str(db), "--quiet"])
+    assert result.exit_code == 2, result.output
+    assert "damaged meta table" in result.output and "Traceback" not in result.output

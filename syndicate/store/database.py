@@ -10,6 +10,7 @@ the database as it was after the last whole batch.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
@@ -31,6 +32,7 @@ from ..match.bandindex import BandIndex
 from ..match.boilerplate import PageLines
 from ..errors import DatabaseError, SettingsMismatchError
 from ..extract.evidence import site_of
+from .failure import damaged, damaged_message, explain, write_failure
 from .lock import LockedError, holder
 from ..extract.article import Article, article_key
 from ..fingerprint.minhash import ANCHOR_BAND, PARAGRAPH_BAND, Fingerprint, anchors
@@ -84,6 +86,8 @@ def _open_failure(path: str, read_only: bool, exc: duckdb.IOException) -> str:
                 "scan: a reader such as 'syndicate sql', a notebook or a dashboard. DuckDB lets no other process open "
                 "a database file while one writes to it: close that process, then run again")
     first = message.splitlines()[0] if message else type(exc).__name__
+    if "Could not read enough bytes" in message:  # shorter than its own header
+        return damaged_message(path, first)
     if "Permission denied" in message or "Read-only file system" in message:
         return f"cannot open {path} for {mode}: {first} (check the file's and its folder's permissions)"
     if "not a valid DuckDB database" in message or "database file" in message.lower():
@@ -146,6 +150,7 @@ class Store:
         # band rows written and documents removed by the open transaction, for the band index once committed
         self._pending: tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], list[np.ndarray]] | None = None
         self._scratch: str | None = None  # the private temp directory of a sandboxed connection
+        self.writable = False  # opened for writing: checkpointed when its ``with`` block ends
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], settings: Settings | None = None, read_only: bool = False,
@@ -190,6 +195,9 @@ class Store:
                 raise LockedError(
                     f"{path} is being written by a {writer.command} ({writer.describe()}); try again when it finishes"
                 ) from None
+            full = write_failure(exc)  # creating a database on a full disk
+            if full is not None and full[0] not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise explain(exc, path) from None
             raise DatabaseError(_open_failure(path, read_only, exc)) from None
         except duckdb.ConnectionException as exc:
             if "different configuration" not in str(exc):
@@ -197,6 +205,8 @@ class Store:
             raise DatabaseError(f"{path} is already open in this process with other settings (sandboxed or not, "
                                 "read-only or not); close it first") from None
         except duckdb.Error as exc:
+            if "Corrupt database file" in str(exc):  # a block read at open fails its checksum
+                raise damaged(path, str(exc)) from None
             raise DatabaseError(f"{path} is not a DuckDB database ({str(exc).splitlines()[0]})") from None
         try:
             stored = cls._stored_settings(con, path)
@@ -231,6 +241,7 @@ class Store:
             con.close()
             raise
         store = cls(con, path, settings)
+        store.writable = not read_only
         if not read_only:
             store._attach_band_index()
         return store
@@ -286,13 +297,26 @@ class Store:
             if tables:
                 raise DatabaseError(f"{path} is a DuckDB database but not a syndicate one; use another --db")
             return None
-        rows = dict(con.execute("SELECT key, value FROM meta").fetchall())
-        version = int(rows.get("schema_version", "0"))
+        try:
+            rows = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        except duckdb.IOException as exc:  # a truncated file fails on its first read, not at connect
+            raise DatabaseError(
+                f"cannot read {path}: {str(exc).splitlines()[0]}; the file is damaged or truncated: "
+                "restore it from a backup (or scan into a new --db)"
+            ) from None
+        try:
+            version = int(rows.get("schema_version", "0"))
+            settings = Settings.from_json(rows["settings"])
+        except (KeyError, TypeError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
+            raise DatabaseError(
+                f"{path} has a damaged meta table ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else exc!r}); "
+                "restore it from a backup, or put back the 'schema_version' and 'settings' rows it was built with"
+            ) from None
         if version > SCHEMA_VERSION:
             raise DatabaseError(
                 f"{path} was written by a newer syndicate (schema {version}, this one reads {SCHEMA_VERSION}); upgrade syndicate"
             )
-        return Settings.from_json(rows["settings"])
+        return settings
 
     def set_verdict(self, settings: Settings) -> None:
         """Record new verdict settings (``syndicate recluster``); the fingerprint settings cannot change."""
@@ -310,8 +334,27 @@ class Store:
     def __enter__(self) -> "Store":
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is None and self.writable:
+            self.checkpoint()
         self.close()
+
+    def checkpoint(self) -> None:
+        """Write the committed transactions into the database file now, failing loudly.
+
+        DuckDB does it on close too, but there a failure (a full disk, a file
+        size limit) is silent: the data stays in ``<db>.wal``, which the next
+        open applies, and nobody learns that the disk is full.
+        """
+        try:
+            self.con.execute("CHECKPOINT")
+        except duckdb.Error as exc:
+            failure = explain(exc, self.path)
+            if failure is None:
+                log.warning("checkpoint of %s deferred to the next open (%s)", self.path, str(exc).splitlines()[0])
+                return
+            self.close()
+            raise failure from None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

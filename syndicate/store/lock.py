@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import SyndicateError
+from ..errors import DatabaseError, StorageError, SyndicateError
 
 
 class LockedError(SyndicateError):
@@ -54,8 +54,14 @@ class WriteLock:
 
     def acquire(self) -> "WriteLock":
         """Take the lock or fail at once with who holds it; remember a stale holder taken over."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:  # a read-only filesystem, a folder it may not write, a full disk
+            raise DatabaseError(
+                f"cannot write beside {self.db}: {exc.strerror or exc} ({self.path}); a {self.command} needs to create "
+                "its lock file there and write the database: check the folder's permissions and free space, or use "
+                "another --db") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -68,9 +74,14 @@ class WriteLock:
             ) from None
         self.stale = _read(fd)
         me = Holder(os.getpid(), socket.gethostname(), _now(), self.command)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(me.__dict__).encode(), 0)
-        os.fsync(fd)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(me.__dict__).encode(), 0)
+            os.fsync(fd)
+        except OSError as exc:  # a full disk: the holder is not recorded, and the database cannot be written either
+            os.close(fd)
+            raise StorageError(f"cannot write the lock file {self.path}: {exc.strerror or exc}; make room, then "
+                               "run again") from None
         self.fd = fd
         return self
 
