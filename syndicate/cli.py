@@ -41,6 +41,13 @@ def _finite(value: float | None) -> float | None:
 EXIT_WITH_ERRORS = 3
 """Exit status of a scan that completed but could not read some inputs (see the errors table)."""
 
+
+def _remember_db(ctx: click.Context, value: str) -> str:
+    """The --db of this command, for naming it in an error (see _Group)."""
+    ctx.meta["syndicate.db"] = value
+    return value
+
+
 db_option = click.option(
     "--db",
     default=DEFAULT_DB,
@@ -49,6 +56,7 @@ db_option = click.option(
     show_envvar=True,
     type=click.Path(dir_okay=False),
     help="DuckDB database file.",
+    callback=lambda ctx, param, value: _remember_db(ctx, value),
 )
 
 
@@ -68,7 +76,7 @@ class _Group(click.Group):
         except Exception as exc:
             from .store.failure import explain
 
-            known = explain(exc)
+            known = explain(exc, ctx.meta.get("syndicate.db"))
             if known is None:
                 raise  # a bug: the traceback says where
             click.echo(printable(f"error: {known}"), err=True)
@@ -123,8 +131,11 @@ def scan_command(
 
     Pages already stored with the same bytes are skipped; new pages are matched
     against everything stored before. Exit status: 0 ok; 3 completed, but some
-    inputs could not be read (see the errors table); 75 another process is
-    writing to the database; 2 a usage or database error; 1 the scan failed.
+    inputs could not be read (see the errors table); 75 another scan (or
+    prune, sql --write) holds the write lock; 2 a usage or database error (a
+    reader has the file open, the file is damaged or may not be written);
+    74 writing failed part way (a full disk), committed batches kept; 1 the
+    scan failed.
 
     \b
     Settings fixed at a database's first scan: --shingle-size and --num-perm
@@ -485,7 +496,11 @@ def export_command(db: str, fmt: str, out: str, no_text: bool, kinds: str | None
 @cli.command("check")
 @db_option
 def check_command(db: str) -> None:
-    """Verify that the tables agree (matches, clusters, origins, signatures, bands); exit 1 on a problem."""
+    """Read every stored value, and verify that the tables agree (matches, clusters, origins, signatures, bands).
+
+    Exit status: 0 ok; 1 the tables disagree (each problem printed); 2 the
+    file is damaged (a block fails DuckDB's checksum, the file ends too soon).
+    """
     from .store.check import check
     from .store.database import Store
 

@@ -122,7 +122,7 @@ def read_everything(store: Store) -> int:
         except duckdb.Error as exc:
             if isinstance(exc, (duckdb.CatalogException, duckdb.BinderException, duckdb.ParserException)):
                 raise  # a bug in this query, not the file
-            raise damaged(store.path, f"reading table {table}: {exc}", check_hint=False) from None
+            raise damaged(store.path, f"reading table {table}: {exc}") from None
     return rows
 
 

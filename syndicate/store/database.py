@@ -11,7 +11,9 @@ the database as it was after the last whole batch.
 from __future__ import annotations
 
 import errno
+import json
 import logging
+import math
 import os
 import re
 import shutil
@@ -30,7 +32,7 @@ import pyarrow as pa
 
 from ..match.bandindex import BandIndex
 from ..match.boilerplate import PageLines
-from ..errors import DatabaseError, SettingsMismatchError
+from ..errors import DatabaseError, SettingsMismatchError, SyndicateError
 from ..extract.evidence import site_of
 from .failure import damaged, damaged_message, explain, write_failure
 from .lock import LockedError, holder
@@ -91,9 +93,33 @@ def _open_failure(path: str, read_only: bool, exc: duckdb.IOException) -> str:
     if "Permission denied" in message or "Read-only file system" in message:
         return f"cannot open {path} for {mode}: {first} (check the file's and its folder's permissions)"
     if "not a valid DuckDB database" in message or "database file" in message.lower():
-        return (f"cannot open {path}: it is not a readable DuckDB database ({first}); "
-                "run 'syndicate check' on a copy, or restore it from a backup")
+        return (f"cannot open {path}: it is not a readable DuckDB database ({first}); restore it from a backup, "
+                "or use another --db")
     return f"cannot open database {path}: {first}"
+
+
+def _check_stored_settings(text: str) -> None:
+    """Refuse stored settings of the wrong type (ValueError), which would fail deep inside a scan, not here."""
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        return  # Settings.from_json says so
+    defaults = Settings()
+    for key in Settings.KEYS:
+        if key not in data:
+            continue
+        value, default = data[key], getattr(defaults, key)
+        if isinstance(default, str):
+            right = isinstance(value, str)
+        elif isinstance(default, int):
+            right = type(value) is int and value >= 0
+        else:
+            right = type(value) in (int, float) and math.isfinite(value)
+        if not right:
+            kind = "text" if isinstance(default, str) else "a whole number >= 0" if isinstance(default, int) else "a number"
+            raise ValueError(f"setting {key} is {value!r}, not {kind}")
+    if not 0 <= data.get("seed", 0) < 2**32:
+        raise ValueError(f"setting seed is {data['seed']!r}, not below 2**32")
+
 
 @dataclass(frozen=True)
 class StoredPage:
@@ -237,6 +263,12 @@ class Store:
                 settings = stored
                 if not read_only:
                     cls._migrate(con, path)
+        except duckdb.Error as exc:  # reading the meta table met a damaged block, creating the schema a full disk
+            con.close()
+            failure = explain(exc, path)
+            if failure is None:
+                raise
+            raise failure from None
         except BaseException:
             con.close()
             raise
@@ -256,7 +288,14 @@ class Store:
             if key not in meta:
                 self.con.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
                 meta[key] = value
-        self._db_id, self._band_seq = meta["db_id"], int(meta["band_seq"])
+        try:
+            self._db_id, self._band_seq = meta["db_id"], int(meta["band_seq"])
+        except (TypeError, ValueError):
+            delete = "DELETE FROM meta WHERE key IN ('db_id', 'band_seq')"
+            raise DatabaseError(
+                f"{self.path} has a damaged meta table (band_seq is {meta['band_seq']!r}, not a number); it only "
+                "dates the band index: delete it and db_id, and the index is rebuilt "
+                f"(python -c \"import duckdb; duckdb.connect({self.path!r}).execute(\\\"{delete}\\\")\")") from None
 
     @staticmethod
     def _migrate(con: duckdb.DuckDBPyConnection, path: str) -> None:
@@ -305,11 +344,14 @@ class Store:
                 "restore it from a backup (or scan into a new --db)"
             ) from None
         try:
-            version = int(rows.get("schema_version", "0"))
+            version = int(rows["schema_version"])
+            _check_stored_settings(rows["settings"])
             settings = Settings.from_json(rows["settings"])
-        except (KeyError, TypeError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
+        except (KeyError, TypeError, ValueError, AttributeError, SyndicateError) as exc:  # JSONDecodeError: a ValueError
+            reason = (f"no {exc.args[0]!r} row" if isinstance(exc, KeyError)
+                      else f"{type(exc).__name__}: {str(exc).splitlines()[0].lstrip('-') if str(exc) else repr(exc)}")
             raise DatabaseError(
-                f"{path} has a damaged meta table ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else exc!r}); "
+                f"{path} has a damaged meta table ({reason}); "
                 "restore it from a backup, or put back the 'schema_version' and 'settings' rows it was built with"
             ) from None
         if version > SCHEMA_VERSION:

@@ -28,6 +28,9 @@ WRITE_FAILURES = {
     errno.EPERM: "operation not permitted",
     errno.EIO: "an I/O error (a failing disk or a lost network filesystem)",
 }
+_REMEDY = {errno.ENOSPC: "make room", errno.EDQUOT: "make room", errno.EFBIG: "raise the limit or make room",
+           errno.EROFS: "fix the mount", errno.EACCES: "fix the permissions", errno.EPERM: "fix the permissions",
+           errno.EIO: "check the disk"}
 _STRERROR = {os.strerror(code): code for code in WRITE_FAILURES}
 _FILE = re.compile(r'file "([^"]*)"')
 _DAMAGED = ("Corrupt database file", "Could not read enough bytes", "not a valid DuckDB database", "Failed to deserialize")
@@ -37,13 +40,13 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
 
 
-def damaged_message(path: str, reason: str, check_hint: bool = True) -> str:
+def damaged_message(path: str, reason: str, check_hint: bool = False) -> str:
     """A database file DuckDB cannot read back: damaged blocks, a missing tail, a damaged header."""
     hint = "; 'syndicate check' tells whether the rest of it reads" if check_hint else ""
     return f"{path} is damaged or truncated ({_first_line(reason)}): restore it from a backup (or scan into a new --db){hint}"
 
 
-def damaged(path: str, reason: str, check_hint: bool = True) -> DatabaseError:
+def damaged(path: str, reason: str, check_hint: bool = False) -> DatabaseError:
     return DatabaseError(damaged_message(path, reason, check_hint))
 
 
@@ -91,12 +94,14 @@ def _explain_one(exc: BaseException, db: str | None) -> SyndicateError | None:
     failed = write_failure(exc)
     if failed is not None:
         code, file = failed
-        file = file or db or "the database"
-        kept = ("; what the scan stored is kept in its .wal file, which the next open applies"
-                if "checkpoint" in text.lower() else "; every batch committed before it stays")
-        return StorageError(f"cannot write {file}: {WRITE_FAILURES[code]} ({_first_line(text)}){kept}: "
-                            "make room or fix the filesystem, then run again")
+        if is_duckdb or not file or db is None or os.path.abspath(file).startswith(os.path.abspath(db)):
+            kept = ("; what the scan stored is kept in its .wal file, which the next open applies"
+                    if "checkpoint" in text.lower() else "; every batch committed before it stays")
+        else:  # not the database: a report, an export, Parquet files
+            kept = ""
+        return StorageError(f"cannot write {file or db or 'the database'}: {WRITE_FAILURES[code]} "
+                            f"({_first_line(text)}){kept}: {_REMEDY[code]}, then run again")
     if is_duckdb and any(sign in text for sign in _DAMAGED):
         file = _FILE.search(text)
-        return damaged(file.group(1) if file else db or "the database", text)
+        return damaged(file.group(1) if file else db or "the database", text, check_hint=True)
     return None

@@ -102,9 +102,10 @@ class WriteLock:
 def holder(db: str | os.PathLike[str]) -> Holder | None:
     """The process writing to the database now, or None."""
     path = lock_path(db)
-    if not path.exists():
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # none, or one this process may not read: nobody it can name
         return None
-    fd = os.open(path, os.O_RDONLY)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
