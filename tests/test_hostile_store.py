@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 import ctypes
 import os
 import resource
@@ -21,6 +24,18 @@ from syndicate.cli import cli
 from syndicate.store.lock import WriteLock
 
 NYPOST = SAMPLE_CORPUS / "nypost.com"
+
+
+@contextmanager
+def process_holding(code: str, ready: str) -> Iterator[subprocess.Popen]:
+    """Another process running ``code``, which prints ``ready`` once it holds the database, until the block ends."""
+    proc = subprocess.Popen([sys.executable, "-c", f"import sys; {code}; print({ready!r}, flush=True); sys.stdin.read()"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == ready
+        yield proc
+    finally:
+        proc.communicate("", timeout=30)
 HEADER = 3 * 4096  # DuckDB's file header and its two database headers; blocks follow
 
 
@@ -84,16 +99,9 @@ def db(tmp_path):
 
 def test_a_reader_holding_the_file_is_named_and_is_not_exit_75(db):
     """A reader has the file open: the scan names the reader's pid (not its own) and fails with 2, not 75."""
-    reader = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(db)!r}, read_only=True); "
-                               "print('open', flush=True); sys.stdin.read()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert reader.stdout.readline().strip() == "open"
+    with process_holding(f"import duckdb; c = duckdb.connect({str(db)!r}, read_only=True)", "open") as reader:
         done = subprocess.run([sys.executable, "-m", "syndicate", "scan", str(SAMPLE_CORPUS), "--db", str(db), "--quiet"],
                               capture_output=True, text=True, timeout=300)
-    finally:
-        reader.communicate("", timeout=30)
     assert done.returncode == 2, done.stderr
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "Traceback" not in done.stderr
@@ -162,15 +170,8 @@ def test_damaged_meta_rows_are_named(db, key, value):
 
 def test_another_scan_in_another_process_is_named_with_75(db):
     """75 is kept for its one meaning: another syndicate process holds the write lock, and it is named."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import sys; from syndicate.store.lock import WriteLock; WriteLock({str(db)!r}).acquire(); "
-                               "print('held', flush=True); sys.stdin.read()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with process_holding(f"from syndicate.store.lock import WriteLock; WriteLock({str(db)!r}).acquire()", "held") as holder:
         done = syndicate("scan", NYPOST, "--db", db, "--quiet")
-    finally:
-        holder.communicate("", timeout=30)
     assert done.returncode == 75, done.stderr
     assert f"pid {holder.pid} " in one_error_line(done.stderr)
 
@@ -178,15 +179,8 @@ def test_another_scan_in_another_process_is_named_with_75(db):
 @pytest.mark.parametrize("command", [["runs"], ["check"], ["sql", "SELECT 1"], ["sql", "--write", "SELECT 1"]])
 def test_a_reader_holding_the_file_is_named_by_every_command(db, command):
     """Read-only commands meet the same reader; none says 'being written by' itself or exits 75."""
-    reader = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(db)!r}); print('open', flush=True); "
-                               "sys.stdin.read()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert reader.stdout.readline().strip() == "open"
+    with process_holding(f"import duckdb; c = duckdb.connect({str(db)!r})", "open") as reader:
         done = syndicate(*command, "--db", db)
-    finally:
-        reader.communicate("", timeout=30)
     assert done.returncode == 2, done.stderr
     line = one_error_line(done.stderr)
     assert f"pid {reader.pid}" in line and "being written" not in line
