@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Iterator
-
 import ctypes
 import os
 import resource
@@ -13,6 +10,8 @@ import shutil
 import signal
 import subprocess
 import sys
+from contextlib import contextmanager
+from typing import Iterator
 
 import duckdb
 import pytest
