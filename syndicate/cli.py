@@ -146,6 +146,10 @@ def scan_command(
     stored scores; change them on a stored database with 'syndicate recluster'
     (no rescan).
     """
+    if engine == "local" and (page_timeout or (workers or os.cpu_count() or 1) > 1):
+        from .engines.pool import start_fork_server
+
+        start_fork_server(mode == "fast")  # the workers' imports run beside this process's
     from .engines.local import STATUS_WITH_ERRORS, scan
     from .store.database import Store
 

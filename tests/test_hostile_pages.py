@@ -386,7 +386,7 @@ def test_a_worker_that_dies_costs_only_the_page_it_was_on(paragraphs):
         story = [Page(source=f"copy-{i}", record="", url=f"https://copy-{i}.example/story",
                       html=story_page(paragraphs, "Hostage talks", None).encode()) for i in range(3)]
         submission = pool.submit([Page(source="options", record="", html=options_page().encode())] + story)
-        while not pool.workers[0].chunk:  # handed out: the worker is on the slow page, the others wait behind it
+        while not (pool.workers and pool.workers[0].chunk):  # started (by the pool thread) and handed out: the worker is on the slow page, the others wait behind it
             time.sleep(0.01)
         os.kill(pool.workers[0].process.pid, signal.SIGKILL)
         results = submission.get()

@@ -20,6 +20,7 @@ order the pages were submitted.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import signal
@@ -27,10 +28,14 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from multiprocessing import context, forkserver, popen_forkserver, reduction, spawn, util
 from multiprocessing.connection import Connection, wait
+from typing import TYPE_CHECKING
 
-from ..extract.worker import READY, Failure, Processed, serve
 from ..read.page import Page, ReadError
+
+if TYPE_CHECKING:
+    from ..extract.worker import Failure, Processed
 
 GRACE = 2.0
 """Seconds past ``--page-timeout`` before a page's worker is killed (the worker's own limit stops Python code on time)."""
@@ -38,8 +43,61 @@ MAX_CHUNK = 4
 """Pages handed to a worker at a time: fewer round trips to this process; re-run elsewhere when the worker is killed."""
 _PRELOAD = {False: ["syndicate.extract.worker", "trafilatura", "trafilatura.utils"],
             True: ["syndicate.extract.worker", "syndicate.extract.fast", "htmldate"]}
-"""Imported once by the fork server, by extraction mode (fast: no trafilatura), so that a new worker
-(a replacement included) starts at once."""
+"""Imported once by the fork server, by extraction mode (fast: no trafilatura, no htmldate: the few pages
+that need htmldate import it in their worker), so that a new worker (a replacement included) starts at once."""
+_READY = "ready"  # syndicate.extract.worker.READY, not imported here: this module is imported before the extractors
+
+
+def start_fork_server(fast: bool) -> None:
+    """Start the process that imports the extractors and forks the workers, without waiting for it.
+
+    Called first thing by ``scan``: the fork server imports the extractors
+    while this process imports DuckDB and numpy and opens the database.
+    """
+    _context().set_forkserver_preload(_PRELOAD[fast])
+    forkserver.ensure_running()
+
+
+def _context() -> context.ForkServerContext:
+    return multiprocessing.get_context("forkserver")  # type: ignore[return-value]
+
+
+class _Popen(popen_forkserver.Popen):
+    """``popen_forkserver.Popen`` whose child does not import the caller's ``__main__``.
+
+    multiprocessing re-runs the main script in each child so that functions
+    defined there can be unpickled; a worker runs only
+    ``syndicate.extract.worker.serve``, and re-running a script that calls
+    ``scan()`` without an ``if __name__ == "__main__":`` guard would start a
+    scan in every worker. It also spares each worker importing the CLI.
+    The body is CPython's ``_launch`` (identical in 3.11 to 3.13) less the two keys.
+    """
+
+    def _launch(self, process_obj: multiprocessing.process.BaseProcess) -> None:
+        prep_data = spawn.get_preparation_data(process_obj._name)  # type: ignore[attr-defined]
+        prep_data.pop("init_main_from_path", None)
+        prep_data.pop("init_main_from_name", None)
+        buf = io.BytesIO()
+        context.set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
+        finally:
+            context.set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        parent_w = os.dup(w)  # the child's sentinel of this process, as in CPython
+        self.finalizer = util.Finalize(self, util.close_fds, (parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
+
+
+class _WorkerProcess(context.ForkServerProcess):
+    _start_method = "forkserver"
+
+    @staticmethod
+    def _Popen(process_obj: multiprocessing.process.BaseProcess) -> _Popen:
+        return _Popen(process_obj)
 
 
 class RemoteTraceback(Exception):
@@ -70,6 +128,8 @@ class Submission:
         return self.results  # type: ignore[return-value]
 
     def _put(self, index: int, result: Processed | ReadError | Failure) -> None:
+        from ..extract.worker import Failure  # imported by now: this process started the workers
+
         if isinstance(result, Failure):
             self._fail(result.error, result.traceback)
             return
@@ -102,8 +162,7 @@ class WorkerPool:
     """``workers`` processes running ``process_page(page, fast, timeout)``; a page over ``timeout`` + GRACE is killed."""
 
     def __init__(self, workers: int, fast: bool, timeout: float | None, grace: float = GRACE) -> None:
-        self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(_PRELOAD[fast])
+        start_fork_server(fast)  # no-op when scan started it already
         self.fast, self.timeout = fast, timeout
         self.limit = timeout + grace if timeout else None
         self.pending: deque[Task] = deque()
@@ -112,12 +171,8 @@ class WorkerPool:
         self.failure: BaseException | None = None  # what stopped the thread, raised to later submissions
         self.wake_read, self.wake_write = os.pipe()
         os.set_blocking(self.wake_write, False)
-        self.workers: list[_Worker] = []
-        try:
-            self.workers = [self._start() for _ in range(workers)]
-        except BaseException:
-            self._kill_all()
-            raise
+        self.size = workers
+        self.workers: list[_Worker] = []  # started by the thread: this one goes on to open the database meanwhile
         self.thread = threading.Thread(target=self._run, name="syndicate-workers", daemon=True)
         self.thread.start()
 
@@ -161,15 +216,19 @@ class WorkerPool:
     # --- the thread's side ------------------------------------------------------------------------
 
     def _start(self) -> _Worker:
-        ours, theirs = self.context.Pipe()
-        process = self.context.Process(target=serve, args=(theirs, self.fast, self.timeout), daemon=True,
-                                       name="syndicate-worker")
+        from ..extract.worker import serve
+
+        ours, theirs = _context().Pipe()
+        process = _WorkerProcess(target=serve, args=(theirs, self.fast, self.timeout), daemon=True,
+                                 name="syndicate-worker")
         process.start()
         theirs.close()  # the worker's end lives in the worker only: its death is an end of file here
         return _Worker(process, ours)
 
     def _run(self) -> None:
         try:
+            for _ in range(self.size):
+                self.workers.append(self._start())
             while self._step():
                 pass
         except BaseException as exc:  # noqa: BLE001 - a bug here must reach the scan, not hang it
@@ -232,7 +291,7 @@ class WorkerPool:
         try:
             while w.conn.poll():
                 message = w.conn.recv()
-                if isinstance(message, str) and message == READY:
+                if isinstance(message, str) and message == _READY:
                     w.ready = True
                     continue
                 submission, index, _ = w.chunk.popleft()

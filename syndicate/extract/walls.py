@@ -434,13 +434,29 @@ _GROUPS: dict[str, list[tuple[str, list[str]]]] = {
 
 
 
-def _compile(patterns: list[str], weak: bool) -> re.Pattern[str] | None:
+class _Pattern:
+    """A regular expression compiled on its first search: a rule is searched only where its trigger word
+    occurs, and compiling all of them took 50 ms of every worker's start (most never occur in a page)."""
+
+    __slots__ = ("source", "compiled")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.compiled: re.Pattern[str] | None = None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        if self.compiled is None:
+            self.compiled = re.compile(self.source)
+        return self.compiled.search(text)
+
+
+def _compile(patterns: list[str], weak: bool) -> _Pattern | None:
     chosen = [p.lstrip("~") for p in patterns if weak or not p.startswith("~")]
-    return re.compile("|".join(f"(?:{p})" for p in chosen)) if chosen else None
+    return _Pattern("|".join(f"(?:{p})" for p in chosen)) if chosen else None
 
 
 # (reason, trigger, pattern for any notice line, pattern for short lines), in REASONS order.
-_RULES: tuple[tuple[str, str, re.Pattern[str] | None, re.Pattern[str] | None], ...] = tuple(
+_RULES: tuple[tuple[str, str, _Pattern | None, _Pattern | None], ...] = tuple(
     (reason, trigger, _compile(patterns, False), _compile(patterns, True))
     for reason in REASONS
     for trigger, patterns in _GROUPS[reason]
