@@ -228,7 +228,7 @@ def main() -> int:
         print(f"   stored: {base_n} pages; new tonight: {new} pages")
         print(f"   nightly run on the new pages only:          {only_new:7.1f} s  ({only_new / full:.1%} of a full re-scan)")
         print(f"   nightly run on everything (old pages again): {again:7.1f} s  ({again / full:.1%}; "
-              f"{summary['pages_skipped']} unchanged pages skipped)")
+              f"{summary['pages_unchanged']} unchanged pages skipped)")
         print(f"   full re-scan of all {base_n + new} pages into a fresh database: {full:7.1f} s")
     return 0
 

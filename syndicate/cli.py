@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 import math
 import os
@@ -20,6 +18,7 @@ import click
 
 from . import __version__
 from .views.display import printable
+from .views.rows import format_rows, json_value
 from .errors import NotFoundError, SyndicateError
 
 if TYPE_CHECKING:
@@ -71,7 +70,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except SyndicateError as exc:
-            click.echo(printable(f"error: {exc}"), err=True)
+            click.echo(printable(f"error: {exc}", keep_newlines=exc.multiline).rstrip(), err=True)
             ctx.exit(exc.exit_code)
         except Exception as exc:
             from .store.failure import explain
@@ -90,7 +89,7 @@ def cli() -> None:
 
 
 @cli.command("scan")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @db_option
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Extraction processes [default: CPU count].")
 @click.option("--batch-size", type=click.IntRange(min=1), default=64, show_default=True, help="Pages stored per transaction.")
@@ -119,13 +118,21 @@ def cli() -> None:
               help="After the scan, also write every table and the syndication view as DIR/<name>.parquet.")
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON (for monitoring).")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="Read only the files of folders matching GLOB (a name, or a path relative to the folder); repeatable.")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Leave out files and folders matching GLOB; wins over --include; repeatable.")
+@click.option("--from-file", "from_file", type=click.File("r", encoding="utf-8"), default=None, metavar="FILE",
+              help="Also scan the paths listed in FILE, one a line (- for stdin; blank lines and # comments ignored).")
+@click.option("--allow-empty", is_flag=True, help="Exit 0 when the inputs hold no page (else an error, exit 2).")
 @click.option("--log-interval", type=click.FloatRange(min=0), default=60, show_default=True,
               help="Seconds between progress lines when stderr is not a terminal (0: every batch).")
 def scan_command(
     paths: Sequence[str], db: str, workers: int | None, batch_size: int, shingle_size: int | None,
     num_perm: int | None, threshold: float | None, containment: float | None, config_path: str | None,
     mode: str, max_page_mb: float,
-    page_timeout: float, engine: str, master: str | None, parquet_out: str | None, quiet: bool, as_json: bool, log_interval: float,
+    page_timeout: float, engine: str, master: str | None, parquet_out: str | None, quiet: bool, as_json: bool,
+    include: tuple[str, ...], exclude: tuple[str, ...], from_file: Any, allow_empty: bool, log_interval: float,
 ) -> None:
     """Scan crawled pages (folders of .html/.html.gz, .jsonl exports, .warc/.warc.gz) into the database.
 
@@ -145,7 +152,18 @@ def scan_command(
     [verdict] of syndicate.toml decide the kind of each stored pair from its
     stored scores; change them on a stored database with 'syndicate recluster'
     (no rescan).
+
+    \b
+    Files of folders are read by name (.html, .htm, .jsonl, .ndjson, .warc,
+    optionally .gz) or, for other names (index.php, story.shtml, page?p=2, no
+    extension), when their first 8 KiB are an HTML page; what is passed over
+    is counted in the summary by reason.
     """
+    if from_file is not None:
+        paths = (*paths, *(line.strip() for line in from_file
+                           if line.strip() and not line.lstrip().startswith("#")))
+    if not paths:
+        raise click.UsageError("name at least one PATH to scan, or --from-file FILE")
     if engine == "local" and (page_timeout or (workers or os.cpu_count() or 1) > 1):
         from .engines.pool import start_fork_server
 
@@ -171,10 +189,11 @@ def scan_command(
             from .engines.spark import scan_spark
         except ImportError as exc:
             raise SyndicateError(f"--engine spark needs pyspark ({exc}); pip install 'syndicate[spark]'") from None
-        summary = scan_spark(paths, db, settings=settings, master=master, batch_size=batch_size, **limits)
+        summary = scan_spark(paths, db, settings=settings, master=master, batch_size=batch_size, include=include,
+                             exclude=exclude, allow_empty=allow_empty, **limits)
     else:
         summary = scan(paths, db, settings=settings, workers=workers, batch_size=batch_size, on_batch=progress,
-                       **limits)
+                       include=include, exclude=exclude, allow_empty=allow_empty, **limits)
     if progress:
         progress.done()
     if parquet_out:
@@ -183,6 +202,7 @@ def scan_command(
     if as_json:
         click.echo(json.dumps({"run_id": summary.run_id, "status": summary.status, **summary.counts(),
                                "seconds": round(summary.seconds, 3), "interrupted_runs": summary.interrupted_runs,
+                               "files_skipped_by_reason": summary.files_skipped,
                                "errors": [e.__dict__ for e in summary.errors[:100]]}, ensure_ascii=False))
     elif not quiet:
         _print_errors(summary)
@@ -210,7 +230,7 @@ class _Progress:
         rate = s.pages_read / max(now - self.start, 1e-9)
         share = s.bytes_done / s.bytes_total if s.bytes_total else 0.0
         eta = (now - self.start) * (1 - share) / share if share > 0 else None
-        parts = [f"{s.pages_read} pages read", f"{s.pages_new} new", f"{s.pages_skipped} unchanged",
+        parts = [f"{s.pages_read} pages read", f"{s.pages_new} new", f"{s.pages_unchanged} unchanged",
                  f"{s.pages_failed} failed", f"{s.new_matches} new matches", f"{rate:.1f} pages/s"]
         if s.bytes_total:
             parts.append(f"{share:.0%} of input")
@@ -261,23 +281,30 @@ def _print_errors(summary: ScanSummary) -> None:
 @click.argument("query")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--max-width", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Cut table cells at N characters (0: never) [default: 80 on a terminal, never when piped].")
 @click.option("--write", is_flag=True,
               help="Open the database for writing (takes the write lock), with files, ATTACH and extensions "
                    "allowed; read-only and sandboxed to the database otherwise.")
-def sql_command(query: str, db: str, fmt: str, write: bool) -> None:
+def sql_command(query: str, db: str, fmt: str, max_width: int | None, write: bool) -> None:
     """Run a SQL query against the database and print the result.
 
     The database is opened read-only unless --write is given, so a mistyped
     query cannot change a month of history, and sandboxed: the query sees the
     database and nothing else (no file, URL, other database, extension or
-    setting change).
+    setting change). A table shows NULL as NULL; CSV leaves it empty; JSON is
+    one array of objects with null. Exit status 2 when DuckDB refuses the
+    query, with its whole message.
     """
     import duckdb
 
     from .match.bandindex import BandIndex
     from .store.lock import WriteLock
     from .store.database import Store
+    from .errors import QueryError
 
+    if not query.strip():
+        raise click.UsageError("the query is empty; e.g. syndicate sql \"SELECT count(*) FROM documents\"")
     if write and not os.path.exists(db):
         raise SyndicateError(f"no database at {db}; run 'syndicate scan PATH --db {db}' first")
     with contextlib.ExitStack() as stack:
@@ -290,19 +317,19 @@ def sql_command(query: str, db: str, fmt: str, write: bool) -> None:
             columns = None if result.description is None else [d[0] for d in result.description]
             rows = [] if columns is None else result.fetchall()
         except duckdb.Error as exc:
-            message = str(exc).splitlines()[0]
+            message = str(exc).strip()
             if not write and "read-only" in message:
-                raise SyndicateError(f"the database is opened read-only ({message}); add --write to change it") from None
+                raise QueryError(f"the database is opened read-only; add --write to change it\n{message}") from None
             if not write and (isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in message):
-                raise SyndicateError(
+                raise QueryError(
                     "sql without --write reads this database and nothing else: no file, URL, other database, "
-                    f"extension or setting change ({message})") from None
-            raise SyndicateError(f"SQL error: {message}") from None
+                    f"extension or setting change\n{message}") from None
+            raise QueryError(f"SQL error: {message}") from None
         if write and re.search(r"\bbands\b", query, re.IGNORECASE):
             BandIndex.discard(db)  # the table may have changed under it: the next scan rebuilds it
         if columns is None:
             return
-    echo_rows(format_rows(columns, rows, fmt), fmt)
+    echo_rows(format_rows(columns, rows, fmt, max_width=table_width(max_width)), fmt)
 
 
 def _query_options(command: Any) -> Any:
@@ -337,18 +364,18 @@ def copies_command(url: str, db: str, fmt: str, kinds: str | None, min_similarit
         report = origin_of(store, url)
     if report.cluster_id is not None and not report.crawled:
         click.echo(printable(f"origin: {report.origin_url or report.publisher} (not crawled; {report.evidence})"), err=True)
-    if not found:
+    if not found and fmt == "table":
         limit = f"; similarity at least {filters.min_similarity:g}" if filters.min_similarity > 0 else ""
         click.echo(printable(f"no other page carries the article of {url} (kinds {','.join(filters.kinds)}{limit})"),
                    err=True)
         return
-    columns = ["url", "domain", "published_at", "similarity", "containment", "trigram_containment", "kind", "origin"]
+    columns = ["url", "domain", "published_at", "similarity", "containment", "trigram_containment", "kind", "is_origin"]
     rows = [
         (c.url, c.domain, c.published_at, c.similarity, c.containment, c.trigram_containment,
-         c.kind or "via cluster", "origin" if c.is_origin else "")
+         c.kind if c.kind or fmt != "table" else "(cluster)", c.is_origin)
         for c in found
     ]
-    echo_rows(format_rows(columns, rows, fmt, max_width=None), fmt)
+    echo_rows(format_rows(columns, rows, fmt, digits=3), fmt)
 
 
 @cli.command("origin")
@@ -363,7 +390,7 @@ def origin_command(url: str, db: str, fmt: str) -> None:
     with Store.open(db, read_only=True, sandbox=True) as store:
         report = origin_of(store, url)
     if fmt == "json":
-        click.echo(json.dumps({**report.__dict__, "crawled": report.crawled}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(json_value({**report.__dict__, "crawled": report.crawled}), ensure_ascii=False, indent=2))
         return
     if report.cluster_id is None:
         click.echo(printable(f"{report.url}: its article is found on no other page and credits no outside source"))
@@ -396,12 +423,21 @@ def top_command(db: str, limit: int, fmt: str, kinds: str | None, min_similarity
     filters = query_filters(config_path, kinds, min_similarity)
     with Store.open(db, read_only=True, sandbox=True) as store:
         origins, reposters = top(store, limit, filters.kinds, filters.min_similarity)
-    if fmt == "table":
+    origin_columns, reposter_columns = ["origin", "articles", "copies"], ["reposter", "copies", "sources", "share_linking_back"]
+    if fmt == "json":  # one document
+        click.echo(json.dumps({"origins": [dict(zip(origin_columns, map(json_value, r))) for r in origins],
+                               "reposters": [dict(zip(reposter_columns, map(json_value, r))) for r in reposters]},
+                              ensure_ascii=False, indent=2))
+    elif fmt == "csv":  # one table: a row per domain and list, the columns of both lists
+        columns = ["list", "domain", "articles", "copies", "sources", "share_linking_back"]
+        rows = [("origins", d, articles, copies, None, None) for d, articles, copies in origins]
+        rows += [("reposters", d, None, copies, sources, share) for d, copies, sources, share in reposters]
+        echo_rows(format_rows(columns, rows, fmt), fmt)
+    else:
         click.echo("Most copied origins")
-    echo_rows(format_rows(["origin", "articles", "copies"], origins, fmt), fmt)
-    if fmt == "table":
+        echo_rows(format_rows(origin_columns, origins, fmt, max_width=table_width(None), digits=3), fmt)
         click.echo("\nMost active reposters")
-    echo_rows(format_rows(["reposter", "copies", "sources", "share_linking_back"], reposters, fmt), fmt)
+        echo_rows(format_rows(reposter_columns, reposters, fmt, max_width=table_width(None), digits=3), fmt)
 
 
 @cli.command("runs")
@@ -412,12 +448,16 @@ def runs_command(db: str, limit: int, fmt: str) -> None:
     """The last scans: when, how long, what they read and found, and how they ended."""
     from .store.database import Store
 
-    columns = ["run_id", "started_at", "status", "seconds", "pages_read", "pages_new", "pages_changed",
-               "pages_skipped", "pages_failed", "new_matches", "clusters"]
+    columns = ["run_id", "started_at", "finished_at", "status", "seconds", "pages_read", "pages_new", "pages_changed",
+               "pages_unchanged", "pages_failed", "new_matches", "clusters", "paths"]
     with Store.open(db, read_only=True, sandbox=True) as store:
         rows = store.con.execute(
             f"SELECT {', '.join(columns)} FROM runs ORDER BY run_id DESC LIMIT ?", [limit]).fetchall()
-    echo_rows(format_rows(columns, rows, fmt), fmt)
+    if fmt != "table":  # the paths a run scanned, as a list
+        rows = [(*row[:-1], row[-1].split("\n") if row[-1] else []) for row in rows]
+    else:
+        rows = [(*row[:-1], ", ".join((row[-1] or "").split("\n"))) for row in rows]
+    echo_rows(format_rows(columns, rows, fmt, max_width=table_width(None), digits=1), fmt)
 
 
 @cli.command("diff")
@@ -567,49 +607,11 @@ def prune_command(db: str, older_than: str) -> None:
     click.echo(prune(db, parse_age(older_than)).line())
 
 
-def _cell(value: Any, width: int | None = 60) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        text = f"{value:.3f}"
-    elif isinstance(value, datetime):
-        text = value.isoformat(sep=" ", timespec="minutes")
-    else:
-        text = " ".join(printable(value).split())
-    if width is not None and len(text) > width:
-        text = text[: width - 1] + "…"
-    return text
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, (bytes, bytearray)):
-        return value.hex()
-    if isinstance(value, (list, tuple)):
-        return [_json_value(v) for v in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
-
-
-def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, max_width: int | None = 80) -> str:
-    """Rows as an aligned text table (long cells cut at ``max_width``), CSV or JSON (a list of objects)."""
-    if fmt == "json":
-        return json.dumps([{c: _json_value(v) for c, v in zip(columns, row)} for row in rows], ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([["" if v is None else _json_value(v) for v in row] for row in rows])
-        return out.getvalue()
-    cells = [[_cell(v, max_width) for v in row] for row in rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+def table_width(max_width: int | None) -> int:
+    """How wide a table cell may be: as asked, else 80 on a terminal and whole when piped (0: whole)."""
+    if max_width is not None:
+        return max_width
+    return 80 if sys.stdout.isatty() else 0
 
 
 def echo_rows(text: str, fmt: str) -> None:

@@ -7,6 +7,7 @@ class SyndicateError(Exception):
     """Base class: the CLI prints the message as one line and exits non-zero."""
 
     exit_code = 2
+    multiline = False
 
 
 class SettingsMismatchError(SyndicateError):
@@ -28,6 +29,16 @@ class StorageError(SyndicateError):
 
 class InputError(SyndicateError):
     """An input path cannot be read at all (as opposed to one bad page inside it)."""
+
+
+class EmptyInputError(InputError):
+    """A scan found no page at all in its inputs (an empty folder, a typo in a path), and did not allow it."""
+
+
+class QueryError(SyndicateError):
+    """DuckDB refused a query: the message is DuckDB's, every line of it ("Did you mean", "Candidate bindings")."""
+
+    multiline = True
 
 
 class NotFoundError(SyndicateError):

@@ -26,7 +26,7 @@ REPOSTS = {
 TRUNCATED = "https://nypost.com/2023/11/12/hostage-negotiators-discussing-days-long-fighting-pause-between-israel-and-hamas/"
 SUMMARY = re.compile(
     r"^(\d+) pages read \((\d+) new, (\d+) changed, (\d+) unchanged, (\d+) failed\), (\d+) articles, "
-    r"(\d+) new matches, (\d+) clusters, [\d.]+ s$"
+    r"(\d+) new matches, (\d+) clusters, [\d.]+ s(?:; \d+ files? skipped: .*)?$"
 )
 
 
@@ -87,7 +87,8 @@ def test_copies_of_a_repost_marks_the_origin(sample_db):
     db, _ = sample_db
     rows = json.loads(run("copies", TRUNCATED, "--db", db, "--format", "json").stdout)
     assert {r["url"] for r in rows} == (REPOSTS - {TRUNCATED}) | {CNN}
-    assert [r["url"] for r in rows if r["origin"] == "origin"] == [CNN]
+    assert [r["url"] for r in rows if r["is_origin"] is True] == [CNN]
+    assert all(r["is_origin"] is False for r in rows if r["url"] != CNN)
 
 
 def test_copies_finds_url_spelling_variants(sample_db):
@@ -109,7 +110,6 @@ def test_sql_formats(sample_db):
 def test_user_errors_are_one_line_without_traceback(tmp_path, sample_db):
     db, _ = sample_db
     cases = [
-        (["sql", "SELEC nonsense", "--db", db], "error: SQL error"),
         (["sql", "SELECT 1", "--db", tmp_path / "none.duckdb"], "error: no database at"),
         (["copies", "https://nowhere.example/x", "--db", db], "error: https://nowhere.example/x is not in"),
         (["scan", tmp_path / "missing-folder", "--db", tmp_path / "x.duckdb"], "error: no such file or folder"),
@@ -120,6 +120,21 @@ def test_user_errors_are_one_line_without_traceback(tmp_path, sample_db):
         assert result.exit_code != 0, args
         assert result.stderr.startswith(expected), (args, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_sql_errors_keep_every_line_duckdb_gives(sample_db):
+    db, _ = sample_db
+    typo = run("sql", "SELECT urll FROM documents", "--db", db)
+    assert typo.exit_code == 2 and typo.stdout == ""
+    lines = typo.stderr.splitlines()
+    assert lines[0].startswith("error: SQL error: Binder Error: Referenced column \"urll\" not found"), typo.stderr
+    assert any("Candidate bindings" in line for line in lines) and any("LINE 1:" in line for line in lines)
+    syntax = run("sql", "SELEC nonsense", "--db", db)
+    assert syntax.exit_code == 2 and "Traceback" not in syntax.output
+    assert syntax.stderr.startswith("error: SQL error: Parser Error: syntax error") and "LINE 1:" in syntax.stderr
+    for empty in ("", "   \n"):
+        blank = run("sql", empty, "--db", db)
+        assert blank.exit_code == 2 and "the query is empty" in blank.stderr and "Traceback" not in blank.output
 
 
 def test_settings_mismatch_names_the_setting(sample_db):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import resource
 import shlex
@@ -209,8 +210,8 @@ def test_a_full_disk_at_the_checkpoint_is_reported_and_loses_nothing(db):
     line = one_error_line(done.stderr)
     assert f"cannot write {db}:" in line and "checkpoint" in line and ".wal" in line
     assert stored(db) == (29, 10)
-    result = CliRunner().invoke(cli, ["runs", "--db", str(db), "--format", "csv"])
-    assert result.output.splitlines()[1].split(",")[2] == "ok"
+    result = CliRunner().invoke(cli, ["runs", "--db", str(db), "--format", "json"])
+    assert json.loads(result.output)[0]["status"] == "ok"
     assert syndicate("scan", SAMPLE_CORPUS, "--db", db, "--quiet").returncode == 0
     assert not (db.parent / f"{db.name}.wal").exists()
 

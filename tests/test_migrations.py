@@ -17,7 +17,7 @@ from syndicate.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
-RELEASED = {1: DATA / "schema-v1", 2: DATA / "schema-v2"}  # EXPORT DATABASE of a scan made by that release (tests/data/README.md)
+RELEASED = {1: DATA / "schema-v1", 2: DATA / "schema-v2", 3: DATA / "schema-v3"}  # EXPORT DATABASE of a scan made by that release (tests/data/README.md)
 
 
 def build(version: int, path: Path) -> Path:
@@ -53,17 +53,22 @@ def test_released_version_upgrades_in_place_keeping_every_row(version, tmp_path)
         kinds = dict(store.con.execute("SELECT reason, kind FROM errors").fetchall())
         added = store.con.execute(
             "SELECT url, crawled_url, status, status_reason, article_key FROM documents ORDER BY url").fetchall()
+        run_columns = [d[0] for d in store.con.execute("SELECT * FROM runs LIMIT 0").description]
     after = rows(db)
     assert ("schema_version", str(SCHEMA_VERSION)) in after["meta"]
     for table in TABLES:
         if table not in ("meta", "errors"):
             width = len(before[table][0]) if before[table] else 0
             assert [r[:width] for r in after[table]] == before[table], table  # new columns come last
-    assert kinds == {"binary content, not HTML": "extract", "empty page": "extract"}
+    assert sorted(kinds.values()) == ["extract", "extract"]  # schema 2 added the kind; schema 1 rows get it
+    assert sorted(reason.split(":")[0] for reason in kinds) == ["binary content, not HTML", "empty page"]
     assert [r[:4] for r in after["errors"]] == [r[:4] for r in before["errors"]]
     # schema 3: the URL as crawled is the stored one, articles have no status reason, keys drop scheme and www.
     assert all(crawled == url for url, crawled, *_ in added)
     assert all((reason is None) == (status == "article") for _, _, status, reason, _ in added)
+    # schema 4: the runs column says "unchanged" as the scan summary does
+    assert [c for c in run_columns if c.startswith("pages_")] == [
+        "pages_read", "pages_new", "pages_changed", "pages_unchanged", "pages_failed"]
     cnn = next(row for row in added if "hostage-deal" in row[0])
     assert cnn[4] == "cnn.com/2023/11/10/politics/hostage-deal-negotiations-israel-hamas/index.html"
 

@@ -91,7 +91,7 @@ def test_rescan_changes_nothing(tmp_path, english_bodies):
     scan([corpus], db, workers=1)
     before = dump(db)
     again = scan([corpus], db, workers=1)
-    assert (again.pages_new, again.pages_changed, again.pages_skipped, again.new_matches) == (0, 0, 4, 0)
+    assert (again.pages_new, again.pages_changed, again.pages_unchanged, again.new_matches) == (0, 0, 4, 0)
     assert dump(db) == before
 
 
@@ -157,7 +157,7 @@ def test_other_settings_are_refused(tmp_path, english_bodies):
         scan([corpus], db, settings=Settings(threshold=0.7), workers=1)
     with pytest.raises(SettingsMismatchError, match=r"shingle_size 5 != 3"):
         scan([corpus], db, settings=Settings(shingle_size=3), workers=1)
-    assert scan([corpus], db, settings=Settings(), workers=1).pages_skipped == 1
+    assert scan([corpus], db, settings=Settings(), workers=1).pages_unchanged == 1
 
 
 def test_stored_settings_are_used_by_later_scans(tmp_path, english_bodies):

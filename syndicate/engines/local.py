@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections import deque
+from collections import Counter, deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -27,11 +27,13 @@ from ..match.cluster import components, recluster
 from ..extract.evidence import site_of
 from ..extract.article import Article, content_hash
 from ..fingerprint.minhash import Fingerprint, fingerprint_streams
+from ..errors import EmptyInputError
 from ..store.lock import WriteLock
 from ..match.candidates import candidate_pairs, verify
 from ..match.origin import refresh as refresh_origins
 from ..read.page import InputProgress, Item, Page, ReadError, source_name
 from ..read.files import read_paths
+from ..read.select import Selection
 from ..settings import Settings
 from ..store.database import Store
 from ..extract.worker import DEFAULT_PAGE_TIMEOUT, Processed, process_page
@@ -50,7 +52,7 @@ class ScanSummary:
     pages_read: int = 0
     pages_new: int = 0
     pages_changed: int = 0
-    pages_skipped: int = 0
+    pages_unchanged: int = 0
     pages_failed: int = 0
     articles: int = 0
     new_matches: int = 0
@@ -62,27 +64,29 @@ class ScanSummary:
     bytes_done: int = 0  # input read so far, for progress (0 when unknown)
     bytes_total: int = 0
     errors: list[ReadError] = field(default_factory=list)
+    files_skipped: dict[str, int] = field(default_factory=dict)  # files of the folders not read, by reason
 
     def counts(self) -> dict[str, int]:
         return {
             "pages_read": self.pages_read,
             "pages_new": self.pages_new,
             "pages_changed": self.pages_changed,
-            "pages_skipped": self.pages_skipped,
+            "pages_unchanged": self.pages_unchanged,
             "pages_failed": self.pages_failed,
             "articles": self.articles,
             "new_matches": self.new_matches,
             "clusters": self.clusters,
             "capped_buckets": self.capped_buckets,
+            "files_skipped": sum(n for reason, n in self.files_skipped.items() if not reason.startswith("folders")),
         }
 
     def line(self) -> str:
         """The one-line summary the CLI prints."""
         return (
             f"{self.pages_read} pages read ({self.pages_new} new, {self.pages_changed} changed, "
-            f"{self.pages_skipped} unchanged, {self.pages_failed} failed), {self.articles} articles, "
+            f"{self.pages_unchanged} unchanged, {self.pages_failed} failed), {self.articles} articles, "
             f"{self.new_matches} new matches, {self.clusters} clusters, {self.seconds:.1f} s"
-        )
+        ) + (f"; {Selection(skipped=Counter(self.files_skipped)).line()}" if self.files_skipped else "")
 
 
 HANDOFF_PAGES = 32
@@ -193,6 +197,9 @@ def scan(
     fast: bool = True,
     page_timeout: float | None = DEFAULT_PAGE_TIMEOUT,
     on_batch: Callable[[ScanSummary], None] | None = None,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    allow_empty: bool = False,
 ) -> ScanSummary:
     """Scan crawled pages into the database at ``db`` and update matches and clusters.
 
@@ -201,9 +208,16 @@ def scan(
     uses the database's (or the defaults for a new database). Holds the
     database's write lock for the whole scan (LockedError if another process
     has it); runs left "running" by a process that died are marked interrupted.
+
+    ``include`` and ``exclude`` are glob patterns choosing the files of folders
+    (see read/select.py); what the walk passes over is counted in
+    ``files_skipped``. A scan that finds no page at all raises EmptyInputError
+    (the run is recorded as failed) unless ``allow_empty``: a typo in a path or
+    an empty crawl folder should not pass for a quiet night.
     """
     position = InputProgress()
-    items = read_paths(paths, position, max_page_bytes=max_page_bytes)  # fails now if a path does not exist
+    selection = Selection(include, exclude)
+    items = read_paths(paths, position, max_page_bytes=max_page_bytes, selection=selection)  # fails now if a path does not exist
     workers = workers or os.cpu_count() or 1
     with WriteLock(db, "scan"), _Runner(workers, fast, page_timeout) as runner, Store.open(db, settings) as store, \
             recorded_run(store, paths) as summary:
@@ -232,9 +246,19 @@ def scan(
             results = _next_results(in_flight)
             unmatched += _store_batch(store, results, summary, known)
             _report(summary, position, on_batch)
+        summary.files_skipped = dict(selection.skipped)
+        if summary.pages_read == 0 and not allow_empty:
+            raise EmptyInputError(_nothing_found(paths, selection))
         match_pending(store, summary, known)  # also what an earlier, killed scan stored but did not match
         _report(summary, position, on_batch)
     return summary
+
+
+def _nothing_found(paths: Sequence[str | os.PathLike[str]], selection: Selection) -> str:
+    skipped = selection.line()
+    where = ", ".join(source_name(p) for p in paths)
+    return (f"no pages found in {where}" + (f" ({skipped})" if skipped else "")
+            + "; pass --allow-empty (allow_empty=True) to accept an empty scan")
 
 
 @contextmanager
@@ -286,7 +310,7 @@ def unstored(store: Store, keys: Sequence[tuple[str, str | None]], summary: Scan
         urls = known.get(chash, set())
         stored = bool(urls) and (url is None or url in urls)
         if stored:
-            summary.pages_skipped += 1
+            summary.pages_unchanged += 1
             seen_again.extend(urls if url is None else [url])
         todo.append(not stored)
     if seen_again:
@@ -391,7 +415,7 @@ def _write_pages(store: Store, processed: list[Processed], summary: ScanSummary)
     latest: dict[str, Processed] = {}
     for r in processed:
         latest[r.article.url] = r  # the same URL twice in a batch: the later crawl wins
-    summary.pages_skipped += len(processed) - len(latest)
+    summary.pages_unchanged += len(processed) - len(latest)
     stored = store.stored_pages(list(latest))
     changed = [stored[u].doc_id for u, r in latest.items() if u in stored and stored[u].content_hash != r.article.content_hash]
     first_seen = store.first_seen(changed)
@@ -406,7 +430,7 @@ def _write_pages(store: Store, processed: list[Processed], summary: ScanSummary)
     for url, r in latest.items():
         old = stored.get(url)
         if old is not None and old.content_hash == r.article.content_hash:
-            summary.pages_skipped += 1
+            summary.pages_unchanged += 1
             unchanged.append(old.doc_id)
             continue
         if old is not None:

@@ -25,16 +25,18 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Iterator, Sequence
 
-from ..errors import InputError
+from ..errors import EmptyInputError, InputError
 from ..extract.article import content_hash
 from ..fingerprint.minhash import fingerprint_streams
 from ..store.lock import WriteLock
 from ..match.candidates import CANDIDATES_SQL, CAPPED_SQL, verify
 from .local import (
-    HANDOFF_PAGES, Matching, ScanSummary, Unmatched, _record_errors, _store_batch, match_pending, oversized, recorded_run, unstored,
+    HANDOFF_PAGES, Matching, ScanSummary, Unmatched, _nothing_found, _record_errors, _store_batch, match_pending, oversized,
+    recorded_run, unstored,
 )
 from ..read.page import Item, Page, ReadError
 from ..read.files import HTML_SUFFIXES, JSONL_SUFFIXES, WARC_SUFFIXES, has_suffix, read_path, walk
+from ..read.select import Selection
 from ..settings import Settings
 from ..store.database import Store
 from ..extract.worker import DEFAULT_PAGE_TIMEOUT, Processed, process_page
@@ -98,7 +100,8 @@ def _is_uri(path: str | os.PathLike[str]) -> bool:
     return "://" in str(path)
 
 
-def _input_files(spark, paths: Sequence[str | os.PathLike[str]], partitions: int | None):
+def _input_files(spark, paths: Sequence[str | os.PathLike[str]], partitions: int | None,
+                 selection: Selection | None = None):
     """An RDD of InputFile for the paths, indexed in the order a local scan reads them, and the walk's errors.
 
     What the folder walk skips (an unreadable folder, a FIFO, a link loop) is
@@ -110,7 +113,7 @@ def _input_files(spark, paths: Sequence[str | os.PathLike[str]], partitions: int
     index = 0
     for p in paths:
         if not _is_uri(p):
-            for f in walk(Path(p)) if Path(p).is_dir() else [Path(p)]:
+            for f in walk(Path(p), selection) if Path(p).is_dir() else [Path(p)]:
                 if isinstance(f, ReadError):
                     skipped.append(Seen(index, 0, f))
                 else:
@@ -245,8 +248,15 @@ def scan_spark(
     fast: bool = True,
     page_timeout: float | None = DEFAULT_PAGE_TIMEOUT,
     partitions: int | None = None,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    allow_empty: bool = False,
 ) -> ScanSummary:
     """Scan like :func:`syndicate.scan`, with the heavy stages on Spark.
+
+    ``include``/``exclude`` choose the files of local folders and
+    ``allow_empty`` accepts a scan with no page, as in a local scan; files
+    Spark lists at a URI are chosen by their names alone.
 
     ``paths`` are local files or folders the executors can read at the same
     paths (a shared filesystem, or one machine with ``local[*]``), or URIs
@@ -259,10 +269,14 @@ def scan_spark(
     with WriteLock(db, "scan"), Store.open(db, settings) as store, recorded_run(store, paths) as summary:
         spark = spark_session(master)
         # a few partitions per core: each task pays for loading the extractors in its Python worker
-        indexed, skipped = _input_files(spark, paths, partitions)
+        selection = Selection(include, exclude)
+        indexed, skipped = _input_files(spark, paths, partitions, selection)
         seen = sorted(indexed.mapPartitions(lambda part: _first_pass(part, max_page_bytes)).collect() + skipped,
                       key=lambda s: (s.file, s.record))
         todo = _decide(store, seen, summary)
+        summary.files_skipped = dict(selection.skipped)
+        if summary.pages_read == 0 and not allow_empty:
+            raise EmptyInputError(_nothing_found(paths, selection))
         wanted = spark.sparkContext.broadcast({(s.file, s.record) for s in todo})
         # results stream back to the driver in input order, a partition at a time
         fp_settings = store.settings  # the lambda must not capture the store (its connection)

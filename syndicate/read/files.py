@@ -27,6 +27,7 @@ from typing import BinaryIO, Iterable, Iterator
 from ..errors import InputError, one_line
 from .page import (DEFAULT_MAX_PAGE_BYTES, InputProgress, Item, Page, ReadError, parse_timestamp, source_name,
                    too_large, valid_text)
+from .select import Selection, not_a_page
 from .sniff import NotAPage, decode_page, text_page
 
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
@@ -198,22 +199,25 @@ def _jsonl_record(path: Path, source: str, lineno: int, line: str) -> Item:
 ALL_SUFFIXES = HTML_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES
 
 
-def input_files(path: Path) -> Iterator[Path]:
+def input_files(path: Path, selection: Selection | None = None) -> Iterator[Path]:
     """The files a path stands for: itself, or the files to read in a folder tree (see :func:`walk`)."""
     path = Path(path)
     if not path.is_dir():
         yield path
         return
-    for entry in walk(path):
+    for entry in walk(path, selection):
         if isinstance(entry, Path):
             yield entry
 
 
-def walk(top: Path) -> Iterator[Path | ReadError]:
+def walk(top: Path, selection: Selection | None = None) -> Iterator[Path | ReadError]:
     """The files to read in the folder tree at ``top``, in sorted order, and an error for each thing skipped.
 
-    Files and folders whose names start with "." are left out, and so are
-    files with none of the suffixes read. The files of a folder come before
+    Files and folders whose names start with "." are left out. A file with
+    none of the suffixes read is read when its first bytes are an HTML page
+    (a crawler's ``index.php``, ``story.shtml``, ``page?p=2``), else counted
+    as skipped in ``selection`` with its reason (see read/select.py), as are
+    files and folders its --include/--exclude patterns leave out. The files of a folder come before
     its subfolders. Symbolic links to folders are followed; each folder is
     read once, under the first path that reaches it (a link to a folder read
     elsewhere adds nothing), and a link back to a folder that contains it is
@@ -227,6 +231,7 @@ def walk(top: Path) -> Iterator[Path | ReadError]:
     except OSError as exc:
         yield ReadError(source_name(top), "", f"cannot read folder: {_why(exc)}")
         return
+    selection = selection if selection is not None else Selection()
     seen = {key}
     stack: list[tuple[Path, dict]] = [(top, {key: top})]  # depth first, without recursion: trees may be deep
     while stack:
@@ -242,11 +247,30 @@ def walk(top: Path) -> Iterator[Path | ReadError]:
             if entry.name.startswith("."):
                 continue
             path = folder / entry.name
+            relative = path.relative_to(top).as_posix()
             if _is_folder(entry):
-                subfolders.append(path)
+                if not selection.excluded(relative, is_folder=True):
+                    subfolders.append(path)
+                continue
+            if selection.excluded(relative):
+                continue
+            why = _not_regular(entry)
+            if why and has_suffix(path, ALL_SUFFIXES):
+                yield ReadError(source_name(path), "", why)
+            elif why:  # a FIFO, socket or device with no page's name: never opened
+                selection.skipped["not a regular file"] += 1
             elif has_suffix(path, ALL_SUFFIXES):
-                why = _not_regular(entry)
-                yield ReadError(source_name(path), "", why) if why else path
+                yield path
+            else:
+                try:
+                    reason = not_a_page(path)
+                except OSError as exc:
+                    yield ReadError(source_name(path), "", f"cannot read file: {_why(exc)}")
+                    continue
+                if reason is None:
+                    yield path
+                else:
+                    selection.skipped[reason] += 1
         todo = []
         for path in subfolders:
             try:
@@ -303,12 +327,12 @@ def _why(exc: OSError) -> str:
 
 
 def read_path(path: Path, progress: InputProgress | None = None,
-              max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterator[Item]:
+              max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES, selection: Selection | None = None) -> Iterator[Item]:
     """Pages from one file or a folder tree (see :func:`walk`); a file named here is read whatever it is."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"no such file or folder: {source_name(path)}")
-    for entry in walk(path) if path.is_dir() else [path]:
+    for entry in walk(path, selection) if path.is_dir() else [path]:
         if isinstance(entry, ReadError):
             yield entry
             continue
@@ -328,25 +352,35 @@ def _read_file(path: Path, progress: InputProgress | None, max_page_bytes: int) 
 
         yield from read_warc(path, max_page_bytes)
     else:
-        yield ReadError(source_name(path), "",
-                        "unsupported file type; expected .html, .htm, .jsonl, .warc (optionally .gz)")
+        try:
+            reason = not_a_page(path)
+        except OSError as exc:
+            yield ReadError(source_name(path), "", f"cannot read file: {_why(exc)}")
+            return
+        if reason is None:  # an HTML page under a crawler's name: index.php, story.shtml, page?p=2
+            yield from read_html_file(path, max_page_bytes)
+        else:
+            yield ReadError(source_name(path), "", f"{reason}; expected an HTML page, .jsonl or .warc (optionally .gz)")
 
 
 def read_paths(paths: Iterable[str | os.PathLike[str]], progress: InputProgress | None = None,
-               max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES) -> Iterator[Item]:
+               max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES, selection: Selection | None = None) -> Iterator[Item]:
     """Pages from several inputs, in the order given; checks they all exist first.
 
     With ``progress``, its ``total`` is set to the inputs' size up front and
     its position follows the reading. ``max_page_bytes`` is the scan's page
-    size limit: no page is read or decompressed far past it.
+    size limit: no page is read or decompressed far past it. ``selection``
+    holds the --include/--exclude patterns of folders and counts what the
+    walk passed over.
     """
     paths = [Path(p) for p in paths]
     missing = [source_name(p) for p in paths if not p.exists()]
     if missing:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
     if progress is not None:
-        progress.total = sum(_size(f) for p in paths for f in input_files(p))
-    return (item for path in paths for item in read_path(path, progress, max_page_bytes))
+        patterns = Selection(selection.include, selection.exclude) if selection is not None else None
+        progress.total = sum(_size(f) for p in paths for f in input_files(p, patterns))
+    return (item for path in paths for item in read_path(path, progress, max_page_bytes, selection))
 
 
 def _size(path: Path) -> int:

@@ -126,4 +126,4 @@ def _read(fd: int) -> Holder | None:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

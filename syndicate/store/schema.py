@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..match.origin import URL_KEY_MACRO
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Version of the tables below; ``meta.schema_version`` holds a database's."""
 
 TABLES = ("meta", "documents", "links", "evidence", "signatures", "site_lines", "bands", "matches", "clusters",
@@ -16,7 +16,7 @@ TABLES = ("meta", "documents", "links", "evidence", "signatures", "site_lines", 
 
 # MIGRATIONS[n] turns a schema-n database into schema n+1. Each runs in the
 # transaction that also records the new version, so a failed upgrade leaves
-# the database as it was. Released versions: 1 (syndicate 0.1.0), 2, 3.
+# the database as it was. Released versions: 1 (syndicate 0.1.0), 2, 3, 4.
 MIGRATIONS: dict[int, str] = {
     # 1 -> 2: errors.kind, so a night's failures can be counted by cause
     1: """
@@ -46,6 +46,12 @@ ALTER TABLE documents ADD COLUMN extract_mode VARCHAR;
 UPDATE documents SET crawled_url = url,
     status_reason = CASE WHEN status = 'article' THEN NULL WHEN coalesce(word_count, 0) = 0 THEN 'no_text' ELSE 'short' END,
     article_key = rtrim(regexp_replace(lower(coalesce(canonical_url, url)), '^[a-z]+://(www\.|m\.|amp\.|mobile\.)?', ''), '/');
+""",
+    # 3 -> 4: the runs column says what the scan summary says ("unchanged": stored with the same bytes), and
+    # how many files of the folders scanned were passed over (not pages, --exclude)
+    3: """
+ALTER TABLE runs RENAME COLUMN pages_skipped TO pages_unchanged;
+ALTER TABLE runs ADD COLUMN files_skipped BIGINT;
 """,
 }
 
@@ -118,14 +124,15 @@ CREATE TABLE IF NOT EXISTS runs (
     pages_read BIGINT,
     pages_new BIGINT,
     pages_changed BIGINT,
-    pages_skipped BIGINT,
+    pages_unchanged BIGINT,
     pages_failed BIGINT,
     articles BIGINT,
     new_matches BIGINT,
     clusters BIGINT,
     capped_buckets BIGINT,
     seconds DOUBLE,
-    settings VARCHAR
+    settings VARCHAR,
+    files_skipped BIGINT
 );
 CREATE TABLE IF NOT EXISTS errors (run_id BIGINT, source VARCHAR, record VARCHAR, reason VARCHAR, kind VARCHAR);
 """

@@ -1,0 +1,12 @@
+COPY bands FROM '{dir}/bands.csv' (FORMAT 'csv', allow_quoted_nulls false, force_not_null ('band', 'hash', 'doc_id'), quote '"', delimiter ',', header 1);
+COPY clusters FROM '{dir}/clusters.csv' (FORMAT 'csv', allow_quoted_nulls false, force_not_null ('doc_id', 'cluster_id'), quote '"', delimiter ',', header 1);
+COPY documents FROM '{dir}/documents.csv' (FORMAT 'csv', allow_quoted_nulls false, force_not_null ('doc_id', 'url'), quote '"', delimiter ',', header 1);
+COPY errors FROM '{dir}/errors.csv' (FORMAT 'csv', allow_quoted_nulls false, quote '"', delimiter ',', header 1);
+COPY evidence FROM '{dir}/evidence.csv' (FORMAT 'csv', allow_quoted_nulls false, force_not_null 'doc_id', quote '"', delimiter ',', header 1);
+COPY links FROM '{dir}/links.csv' (FORMAT 'csv', allow_quoted_nulls false, force_not_null 'doc_id', quote '"', delimiter ',', header 1);
+COPY matches FROM '{dir}/matches.csv' (FORMAT 'csv', allow_quoted_nulls false, force_not_null ('doc_a', 'doc_b'), quote '"', delimiter ',', header 1);
+COPY meta FROM '{dir}/meta.csv' (FORMAT 'csv', allow_quoted_nulls false, force_not_null 'key', quote '"', delimiter ',', header 1);
+COPY origins FROM '{dir}/origins.csv' (FORMAT 'csv', allow_quoted_nulls false, force_not_null 'cluster_id', quote '"', delimiter ',', header 1);
+COPY runs FROM '{dir}/runs.csv' (FORMAT 'csv', allow_quoted_nulls false, force_not_null 'run_id', quote '"', delimiter ',', header 1);
+COPY signatures FROM '{dir}/signatures.csv' (FORMAT 'csv', allow_quoted_nulls false, force_not_null 'doc_id', quote '"', delimiter ',', header 1);
+COPY site_lines FROM '{dir}/site_lines.csv' (FORMAT 'csv', allow_quoted_nulls false, force_not_null ('site', 'line_hash', 'pages'), quote '"', delimiter ',', header 1);
