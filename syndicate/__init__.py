@@ -28,6 +28,7 @@ _WHERE = {
     "minhash": "fingerprint.minhash",
     "shingle_hashes": "fingerprint.minhash",
     "Store": "store.database",
+    "open_latest": "store.snapshot",
     "ScanSummary": "engines.local",
     "scan": "engines.local",
     "copies": "views.query",
@@ -57,3 +58,4 @@ if TYPE_CHECKING:
     from .read.files import read_paths  # noqa: F401
     from .settings import Settings  # noqa: F401
     from .store.database import Store  # noqa: F401
+    from .store.snapshot import open_latest  # noqa: F401

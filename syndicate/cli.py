@@ -9,10 +9,11 @@ import os
 import re
 import signal
 import sys
+import threading
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import click
 
@@ -24,6 +25,7 @@ from .errors import NotFoundError, SyndicateError
 if TYPE_CHECKING:
     from .engines.local import ScanSummary
     from .settings import Settings
+    from .store.database import Store
 
 # Each command imports the stages it runs when it runs: the worker processes a
 # scan starts import this module too, and need none of them (nor DuckDB).
@@ -59,6 +61,20 @@ db_option = click.option(
 )
 
 
+_INTERRUPTED = threading.Event()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    _INTERRUPTED.set()
+    raise KeyboardInterrupt
+
+
+def _interrupted(ctx: click.Context) -> None:
+    click.echo("interrupted: what was committed stays (a scan keeps every stored batch); rerun to continue",
+               err=True)
+    ctx.exit(130)
+
+
 class _Group(click.Group):
     """Turns a SyndicateError into one line on stderr and its exit status, no traceback.
 
@@ -67,12 +83,19 @@ class _Group(click.Group):
     """
 
     def invoke(self, ctx: click.Context) -> Any:
+        _INTERRUPTED.clear()
+        with contextlib.suppress(ValueError):  # not the main thread: leave Ctrl-C as it is
+            signal.signal(signal.SIGINT, _interrupt)
         try:
             return super().invoke(ctx)
         except SyndicateError as exc:
             click.echo(printable(f"error: {exc}", keep_newlines=exc.multiline).rstrip(), err=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:  # Ctrl-C: the transaction in progress is rolled back, the lock released
+            _interrupted(ctx)
         except Exception as exc:
+            if _INTERRUPTED.is_set():  # DuckDB turns Ctrl-C in a query into its own error
+                _interrupted(ctx)
             from .store.failure import explain
 
             known = explain(exc, ctx.meta.get("syndicate.db"))
@@ -182,7 +205,6 @@ def scan_command(
         if v is not None
     })
     settings = _requested_settings(db, overrides)
-    progress = None if quiet else _Progress(sys.stderr.isatty(), log_interval)
     limits = dict(max_page_bytes=int(max_page_mb * 2**20), page_timeout=page_timeout or None, fast=mode == "fast")
     if engine == "spark":
         try:
@@ -192,10 +214,13 @@ def scan_command(
         summary = scan_spark(paths, db, settings=settings, master=master, batch_size=batch_size, include=include,
                              exclude=exclude, allow_empty=allow_empty, **limits)
     else:
-        summary = scan(paths, db, settings=settings, workers=workers, batch_size=batch_size, on_batch=progress,
-                       include=include, exclude=exclude, allow_empty=allow_empty, **limits)
-    if progress:
-        progress.done()
+        progress = None if quiet else _Progress(sys.stderr.isatty(), log_interval)
+        try:
+            summary = scan(paths, db, settings=settings, workers=workers, batch_size=batch_size, on_batch=progress,
+                           include=include, exclude=exclude, allow_empty=allow_empty, **limits)
+        finally:
+            if progress:
+                progress.done()
     if parquet_out:
         with Store.open(db, read_only=True) as store:
             store.export_parquet(parquet_out)
@@ -216,33 +241,58 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 class _Progress:
-    """Scan progress on stderr: a live line on a terminal, a log line every interval otherwise."""
+    """Scan progress on stderr: a live line on a terminal, a timestamped line every interval otherwise.
+
+    The counts are pages read, dealt with (stored, unchanged or failed) and
+    matched; the ETA comes from the rate pages are dealt with, against the
+    pages the input holds as far as its bytes read tell. Off a terminal a
+    timer thread writes the line every ``interval`` seconds even while one
+    batch or a matching round takes long; it only reads the counters.
+    """
 
     def __init__(self, tty: bool, interval: float) -> None:
         self.tty, self.interval = tty, interval
-        self.start = self.last = time.monotonic()
+        self.start = time.monotonic()
+        self.summary: ScanSummary | None = None
+        self.stop = threading.Event()
+        self.timer: threading.Thread | None = None
+        if not tty and interval > 0:
+            self.timer = threading.Thread(target=self._tick, name="syndicate-progress", daemon=True)
+            self.timer.start()
 
     def __call__(self, s: ScanSummary) -> None:
-        now = time.monotonic()
-        if not self.tty and now - self.last < self.interval:
-            return
-        self.last = now
-        rate = s.pages_read / max(now - self.start, 1e-9)
-        share = s.bytes_done / s.bytes_total if s.bytes_total else 0.0
-        eta = (now - self.start) * (1 - share) / share if share > 0 else None
-        parts = [f"{s.pages_read} pages read", f"{s.pages_new} new", f"{s.pages_unchanged} unchanged",
-                 f"{s.pages_failed} failed", f"{s.new_matches} new matches", f"{rate:.1f} pages/s"]
-        if s.bytes_total:
-            parts.append(f"{share:.0%} of input")
-        if eta is not None:
-            parts.append(f"ETA {_duration(eta)}")
+        self.summary = s
         if self.tty:
-            click.echo("\r" + ", ".join(parts) + "\033[K", err=True, nl=False)
-        else:
+            click.echo("\r" + self.text(s) + "\033[K", err=True, nl=False)
+        elif self.interval == 0:
+            self._log()
+
+    def _tick(self) -> None:
+        while not self.stop.wait(self.interval):
+            self._log()
+
+    def _log(self) -> None:
+        if self.summary is not None:
             stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-            click.echo(f"{stamp} scan: " + ", ".join(parts), err=True)
+            click.echo(f"{stamp} scan: " + self.text(self.summary), err=True)
+
+    def text(self, s: ScanSummary) -> str:
+        elapsed = max(time.monotonic() - self.start, 1e-9)
+        done = s.pages_done
+        parts = [f"{s.pages_read} pages read", f"{done} done ({s.pages_new + s.pages_changed} extracted, "
+                 f"{s.pages_unchanged} unchanged, {s.pages_failed} failed)", f"{s.new_matches} new matches",
+                 f"{done / elapsed:.1f} pages/s"]
+        if s.matching:
+            parts.append("matching...")
+        elif s.bytes_total and s.bytes_done and done:
+            expected = s.pages_read * s.bytes_total / s.bytes_done  # pages the whole input holds, by its bytes read
+            parts.append(f"ETA {_duration(max(expected - done, 0) * elapsed / done)}")
+        return ", ".join(parts)
 
     def done(self) -> None:
+        self.stop.set()
+        if self.timer is not None:
+            self.timer.join()
         if self.tty:
             click.echo("\r\033[K", err=True, nl=False)
 
@@ -299,7 +349,7 @@ def sql_command(query: str, db: str, fmt: str, max_width: int | None, write: boo
     import duckdb
 
     from .match.bandindex import BandIndex
-    from .store.lock import WriteLock
+    from .store.snapshot import writing
     from .store.database import Store
     from .errors import QueryError
 
@@ -309,9 +359,10 @@ def sql_command(query: str, db: str, fmt: str, max_width: int | None, write: boo
         raise SyndicateError(f"no database at {db}; run 'syndicate scan PATH --db {db}' first")
     with contextlib.ExitStack() as stack:
         if write:
-            stack.enter_context(WriteLock(db, "sql --write"))
-        # without --write the connection is sandboxed: it reaches this database and nothing else
-        store = stack.enter_context(Store.open(db, read_only=not write, sandbox=not write))
+            stack.enter_context(writing(db, "sql --write"))  # and the snapshot for readers afterwards
+            store = stack.enter_context(Store.open(db))
+        else:  # sandboxed: the query reaches this database (or its snapshot while a scan writes) and nothing else
+            store = stack.enter_context(latest(db))
         try:
             result = store.con.execute(query)
             columns = None if result.description is None else [d[0] for d in result.description]
@@ -359,7 +410,7 @@ def copies_command(url: str, db: str, fmt: str, kinds: str | None, min_similarit
     from .store.database import Store
 
     filters = query_filters(config_path, kinds, min_similarity)
-    with Store.open(db, read_only=True, sandbox=True) as store:
+    with latest(db) as store:
         found = copies(store, url, filters.kinds, filters.min_similarity)
         report = origin_of(store, url)
     if report.cluster_id is not None and not report.crawled:
@@ -387,7 +438,7 @@ def origin_command(url: str, db: str, fmt: str) -> None:
     from .views.query import origin_of
     from .store.database import Store
 
-    with Store.open(db, read_only=True, sandbox=True) as store:
+    with latest(db) as store:
         report = origin_of(store, url)
     if fmt == "json":
         click.echo(json.dumps(json_value({**report.__dict__, "crawled": report.crawled}), ensure_ascii=False, indent=2))
@@ -421,7 +472,7 @@ def top_command(db: str, limit: int, fmt: str, kinds: str | None, min_similarity
     from .store.database import Store
 
     filters = query_filters(config_path, kinds, min_similarity)
-    with Store.open(db, read_only=True, sandbox=True) as store:
+    with latest(db) as store:
         origins, reposters = top(store, limit, filters.kinds, filters.min_similarity)
     origin_columns, reposter_columns = ["origin", "articles", "copies"], ["reposter", "copies", "sources", "share_linking_back"]
     if fmt == "json":  # one document
@@ -450,7 +501,7 @@ def runs_command(db: str, limit: int, fmt: str) -> None:
 
     columns = ["run_id", "started_at", "finished_at", "status", "seconds", "pages_read", "pages_new", "pages_changed",
                "pages_unchanged", "pages_failed", "new_matches", "clusters", "paths"]
-    with Store.open(db, read_only=True, sandbox=True) as store:
+    with latest(db) as store:
         rows = store.con.execute(
             f"SELECT {', '.join(columns)} FROM runs ORDER BY run_id DESC LIMIT ?", [limit]).fetchall()
     if fmt != "table":  # the paths a run scanned, as a list
@@ -471,7 +522,7 @@ def diff_command(url_a: str, url_b: str, db: str, html_out: str | None) -> None:
     from .views.diff import diff_articles, render_html, render_terminal
     from .store.database import Store
 
-    with Store.open(db, read_only=True, sandbox=True) as store:
+    with latest(db) as store:
         pages = []
         for url in (url_a, url_b):
             rows = store.con.execute("SELECT url, title, text FROM documents WHERE url = ?", [url]).fetchall()
@@ -507,7 +558,7 @@ def report_command(db: str, since: str | None, out: str, kinds: str | None, min_
     from .store.database import Store
 
     filters = query_filters(config_path, kinds, min_similarity)
-    with Store.open(db, read_only=True, sandbox=True) as store:
+    with latest(db) as store:
         page = report(store, parse_age(since) if since else None, filters.kinds, filters.min_similarity)
     Path(out).write_text(page, encoding="utf-8")
     click.echo(f"wrote {out} ({len(page) // 1024} KiB)")
@@ -531,7 +582,7 @@ def export_command(db: str, fmt: str, out: str, no_text: bool, kinds: str | None
     from .store.database import Store
 
     filters = query_filters(config_path, kinds, min_similarity)
-    with Store.open(db, read_only=True) as store:
+    with latest(db, sandbox=False) as store:  # export writes files
         for path, rows in export(store, out, fmt, with_text=not no_text, kinds=filters.kinds,
                                  min_similarity=filters.min_similarity):
             click.echo(f"{path}  {rows} rows")
@@ -539,16 +590,24 @@ def export_command(db: str, fmt: str, out: str, no_text: bool, kinds: str | None
 
 @cli.command("check")
 @db_option
-def check_command(db: str) -> None:
+@click.option("--fix", is_flag=True, help="Repair what can be repaired without a rescan, then check again.")
+def check_command(db: str, fix: bool) -> None:
     """Read every stored value, and verify that the tables agree (matches, clusters, origins, signatures, bands).
 
     Exit status: 0 ok; 1 the tables disagree (each problem printed); 2 the
     file is damaged (a block fails DuckDB's checksum, the file ends too soon).
+    With --fix, rows that refer to pages no longer stored are deleted and
+    every cluster and origin is rebuilt from the matches (takes the write lock).
     """
-    from .store.check import check
+    from .store.check import check, repair
     from .store.database import Store
 
-    with Store.open(db, read_only=True, sandbox=True) as store:
+    if fix:
+        if not os.path.exists(db):
+            raise SyndicateError(f"no database at {db}; run 'syndicate scan PATH --db {db}' first")
+        for line in repair(db):
+            click.echo(f"fixed: {line}")
+    with Store.open(db, read_only=True, sandbox=True) as store:  # the live file: check reads its storage
         problems = check(store)
         counts = store.con.execute(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM matches), "
@@ -556,7 +615,8 @@ def check_command(db: str) -> None:
     for problem in problems:
         click.echo(printable(problem.line()))
     if problems:
-        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {db}", err=True)
+        hint = "; 'syndicate check --fix' repairs what it can" if not fix else "; forget those pages and scan them again"
+        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {db}{hint}", err=True)
         click.get_current_context().exit(1)
     click.echo(f"ok: {counts[0]} documents, {counts[1]} matches, {counts[2]} clusters consistent")
 
@@ -598,13 +658,49 @@ def recluster_command(db: str, config_path: str | None, threshold: float | None,
 @db_option
 @click.option("--older-than", "older_than", required=True, metavar="AGE",
               help="Remove pages not seen for this long: 90d, 12w, 36h.")
-def prune_command(db: str, older_than: str) -> None:
+@click.option("--dry-run", is_flag=True, help="Say what would be removed; change nothing.")
+@click.option("--all", "allow_all", is_flag=True, help="Allow removing every stored page (refused otherwise).")
+def prune_command(db: str, older_than: str, dry_run: bool, allow_all: bool) -> None:
     """Remove pages last seen longer ago than AGE, with their bands, matches and cluster memberships."""
     from .store.retention import parse_age, prune
 
     if not os.path.exists(db):
         raise SyndicateError(f"no database at {db}")
-    click.echo(prune(db, parse_age(older_than)).line())
+    click.echo(prune(db, parse_age(older_than), dry_run=dry_run, allow_all=allow_all).line())
+
+
+@cli.command("forget")
+@click.argument("urls", nargs=-1)
+@db_option
+@click.option("--domain", "domains", multiple=True, metavar="DOMAIN", help="Remove every page of DOMAIN; repeatable.")
+@click.option("--dry-run", is_flag=True, help="Say what would be removed; change nothing.")
+def forget_command(urls: tuple[str, ...], db: str, domains: tuple[str, ...], dry_run: bool) -> None:
+    """Remove the pages at URLS, or every page of a --domain, and everything derived from them.
+
+    Their matches go, and their clusters and origins are recomputed, as for
+    prune; use this (not DELETE through sql --write) to take pages out. A URL
+    may differ from the stored one in scheme, www. and a trailing slash; one
+    that is not stored exits 1 and nothing is removed.
+    """
+    from .store.retention import forget
+
+    if not urls and not domains:
+        raise click.UsageError("name the URLs to forget, or --domain DOMAIN")
+    if not os.path.exists(db):
+        raise SyndicateError(f"no database at {db}")
+    click.echo(forget(db, urls, domains, dry_run=dry_run).line())
+
+
+@contextlib.contextmanager
+def latest(db: str, sandbox: bool = True) -> Iterator[Store]:
+    """The latest committed state of the database, read-only: its snapshot while a scan writes it (said on stderr)."""
+    from .store.snapshot import open_latest
+
+    store, reading = open_latest(db, sandbox=sandbox)
+    if reading.busy:
+        click.echo(printable(f"note: {reading.describe()}: {reading.busy}"), err=True)
+    with store:
+        yield store
 
 
 def table_width(max_width: int | None) -> int:

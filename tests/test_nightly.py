@@ -72,7 +72,7 @@ def wait_for_batches(proc: subprocess.Popen, n: int) -> None:
     while seen < n:
         line = proc.stderr.readline()
         assert line, f"scan ended before {n} batches: {proc.stderr.read()}"
-        seen += " scan: " in line
+        seen += " scan: " in line and ", 0 done (" not in line  # the first line comes before any batch
 
 
 @pytest.mark.parametrize("batches,delay,band_index", [(1, 0.0, False), (3, 0.0, True), (5, 0.15, False), (7, 0.05, True)])
@@ -171,9 +171,48 @@ def test_progress_lines_on_a_non_terminal(tmp_path, crawl):
     _, err = proc.communicate(timeout=300)
     lines = [line for line in err.splitlines() if " scan: " in line]
     assert len(lines) >= 10  # one per batch with --log-interval 0
-    assert all(" pages/s" in line and "pages read" in line and "% of input" in line for line in lines)
-    assert "ETA " in lines[0] and lines[-1].split(", ")[-2] == "100% of input"
+    assert all(" pages/s" in line and "pages read" in line and " done (" in line for line in lines)
+    assert lines[0].endswith("0 pages read, 0 done (0 extracted, 0 unchanged, 0 failed), 0 new matches, 0.0 pages/s")
+    assert "ETA " in lines[1] and "new matches" in lines[1]
+    # the last matching round is said while it runs, and its matches counted after it
+    matching = [i for i, line in enumerate(lines) if line.endswith("matching...")]
+    assert matching and matching[-1] == len(lines) - 2
+    assert " 0 new matches" in lines[-2] and " 0 new matches" not in lines[-1]
+    read = lines[-1].split(" scan: ")[1].split(" ")[0]
+    assert f"{read} pages read, {read} done ({read} extracted, 0 unchanged, 0 failed)" in lines[-1]
     datetime.strptime(lines[0].split(" ")[0], "%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_progress_is_logged_on_a_timer_while_a_batch_runs(tmp_path, crawl):
+    """Off a terminal, a line every --log-interval seconds, not only when a batch ends."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "syndicate", "scan", str(crawl), "--db", str(tmp_path / "s.duckdb"), "--workers", "1",
+         "--batch-size", "64", "--log-interval", "0.05"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    lines = [line for line in err.splitlines() if " scan: " in line]
+    stamps = {line.split(" ")[0] for line in lines}
+    # one batch of 64 holds all 44 pages: batch ends alone would give at most 3 lines
+    assert len(lines) > 3 and len(stamps) >= 1
+
+
+def test_ctrl_c_exits_130_and_the_rerun_finishes(crawl, reference, tmp_path):
+    db = tmp_path / "s.duckdb"
+    proc = start_scan(crawl, db)
+    wait_for_batches(proc, 2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "Aborted" not in err
+    assert err.strip().splitlines()[-1] == ("interrupted: what was committed stays (a scan keeps every stored "
+                                            "batch); rerun to continue")
+    runs = json.loads(CliRunner().invoke(cli, ["runs", "--db", str(db), "--format", "json"]).stdout)
+    assert [r["status"] for r in runs] == ["failed"]
+    rerun = subprocess.run([sys.executable, "-m", "syndicate", "scan", str(crawl), "--db", str(db), "--workers", "1",
+                            "--batch-size", "4"], capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert tables(db) == reference
 
 
 def test_progress_bar_on_a_terminal(tmp_path, crawl):

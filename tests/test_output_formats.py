@@ -132,3 +132,13 @@ def test_long_values_are_whole_when_piped_and_cut_only_when_asked(db, tmp_path):
     cut = run("sql", q, "--db", db, "--max-width", "30").stdout.splitlines()[2]
     assert cut == long_url[:29] + "…"
     assert run("sql", q, "--db", db, "--max-width", "0").stdout.splitlines()[2] == long_url
+
+
+def test_export_writes_times_in_the_same_format(db, tmp_path):
+    for fmt in ("csv", "jsonl"):
+        result = run("export", "--db", db, "--format", fmt, "--out", tmp_path / fmt, "--no-text")
+        assert result.exit_code == 0, result.output
+    rows = one_csv_table((tmp_path / "csv" / "documents.csv").read_text(encoding="utf-8"))
+    assert rows and all(TIMESTAMP.match(r["first_seen"]) for r in rows)
+    records = [json.loads(line) for line in (tmp_path / "jsonl" / "documents.jsonl").read_text().splitlines()]
+    assert records and all(TIMESTAMP.match(r["last_seen"]) for r in records)

@@ -28,7 +28,6 @@ from ..extract.evidence import site_of
 from ..extract.article import Article, content_hash
 from ..fingerprint.minhash import Fingerprint, fingerprint_streams
 from ..errors import EmptyInputError
-from ..store.lock import WriteLock
 from ..match.candidates import candidate_pairs, verify
 from ..match.origin import refresh as refresh_origins
 from ..read.page import InputProgress, Item, Page, ReadError, source_name
@@ -36,6 +35,7 @@ from ..read.files import read_paths
 from ..read.select import Selection
 from ..settings import Settings
 from ..store.database import Store
+from ..store.snapshot import Publisher, writing
 from ..extract.worker import DEFAULT_PAGE_TIMEOUT, Processed, process_page
 from .pool import Submission, WorkerPool
 
@@ -65,6 +65,12 @@ class ScanSummary:
     bytes_total: int = 0
     errors: list[ReadError] = field(default_factory=list)
     files_skipped: dict[str, int] = field(default_factory=dict)  # files of the folders not read, by reason
+    matching: bool = False  # a matching round is running (for progress)
+
+    @property
+    def pages_done(self) -> int:
+        """Pages read and dealt with: stored, found unchanged, or failed."""
+        return self.pages_new + self.pages_changed + self.pages_unchanged + self.pages_failed
 
     def counts(self) -> dict[str, int]:
         return {
@@ -219,8 +225,20 @@ def scan(
     selection = Selection(include, exclude)
     items = read_paths(paths, position, max_page_bytes=max_page_bytes, selection=selection)  # fails now if a path does not exist
     workers = workers or os.cpu_count() or 1
-    with WriteLock(db, "scan"), _Runner(workers, fast, page_timeout) as runner, Store.open(db, settings) as store, \
+    with writing(db, "scan"):  # and then the snapshot of the database as this scan left it, for readers
+        summary = _scan_locked(items, db, settings, workers, batch_size, match_every, max_page_bytes, fast,
+                               page_timeout, on_batch, position, selection, allow_empty, paths)
+    return summary
+
+
+def _scan_locked(items: Iterable[Item], db: str | os.PathLike[str], settings: Settings | None, workers: int,
+                 batch_size: int, match_every: int, max_page_bytes: int, fast: bool, page_timeout: float | None,
+                 on_batch: Callable[[ScanSummary], None] | None, position: InputProgress, selection: Selection,
+                 allow_empty: bool, paths: Sequence[str | os.PathLike[str]]) -> ScanSummary:
+    publisher = Publisher(db)
+    with _Runner(workers, fast, page_timeout) as runner, Store.open(db, settings) as store, \
             recorded_run(store, paths) as summary:
+        _report(summary, position, on_batch)  # the summary the scan updates in place, from the start
         in_flight: deque[list[Submission | _Inline]] = deque()
         unmatched = 0
         known = Unmatched()
@@ -238,8 +256,11 @@ def scan(
                 results = _next_results(in_flight)
                 unmatched += _store_batch(store, results, summary, known)
                 if unmatched >= match_every:
-                    match_pending(store, summary, known)
+                    _match_round(store, summary, known, position, on_batch)
                     unmatched = 0
+                    if publisher.due():  # readers see this round's matches while the scan goes on
+                        store.checkpoint()
+                        publisher.publish()
                 _report(summary, position, on_batch)
         runner.close()
         while in_flight:
@@ -249,9 +270,20 @@ def scan(
         summary.files_skipped = dict(selection.skipped)
         if summary.pages_read == 0 and not allow_empty:
             raise EmptyInputError(_nothing_found(paths, selection))
-        match_pending(store, summary, known)  # also what an earlier, killed scan stored but did not match
-        _report(summary, position, on_batch)
+        _match_round(store, summary, known, position, on_batch)  # also what a killed scan stored but did not match
     return summary
+
+
+def _match_round(store: Store, summary: ScanSummary, known: Unmatched, position: InputProgress,
+                 on_batch: Callable[[ScanSummary], None] | None) -> None:
+    """One matching round, with progress said before (matching...) and after (the new matches)."""
+    summary.matching = True
+    _report(summary, position, on_batch)
+    try:
+        match_pending(store, summary, known)
+    finally:
+        summary.matching = False
+    _report(summary, position, on_batch)
 
 
 def _nothing_found(paths: Sequence[str | os.PathLike[str]], selection: Selection) -> str:

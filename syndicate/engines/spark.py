@@ -28,7 +28,7 @@ from typing import Iterator, Sequence
 from ..errors import EmptyInputError, InputError
 from ..extract.article import content_hash
 from ..fingerprint.minhash import fingerprint_streams
-from ..store.lock import WriteLock
+from ..store.snapshot import writing
 from ..match.candidates import CANDIDATES_SQL, CAPPED_SQL, verify
 from .local import (
     HANDOFF_PAGES, Matching, ScanSummary, Unmatched, _nothing_found, _record_errors, _store_batch, match_pending, oversized,
@@ -266,7 +266,7 @@ def scan_spark(
     missing = [str(p) for p in paths if not _is_uri(p) and not Path(p).exists()]
     if missing:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
-    with WriteLock(db, "scan"), Store.open(db, settings) as store, recorded_run(store, paths) as summary:
+    with writing(db, "scan"), Store.open(db, settings) as store, recorded_run(store, paths) as summary:
         spark = spark_session(master)
         # a few partitions per core: each task pays for loading the extractors in its Python worker
         selection = Selection(include, exclude)

@@ -136,3 +136,48 @@ def check(store: Store) -> list[Problem]:
             examples = store.con.execute(f"SELECT * FROM ({sql}) LIMIT 5").fetchall()
             problems.append(Problem(rule, int(count), [tuple(e) for e in examples]))
     return problems
+
+
+# Rows that refer to what is no longer stored (left by a DELETE through `sql --write`): safe to delete, since
+# nothing else refers to them; clusters and origins are then rebuilt from the matches.
+_ORPHANS = (
+    ("matches with a document that is not stored",
+     "DELETE FROM matches WHERE doc_a NOT IN (SELECT doc_id FROM documents) OR doc_b NOT IN (SELECT doc_id FROM documents)"),
+    ("cluster rows of documents that are not stored",
+     "DELETE FROM clusters WHERE doc_id NOT IN (SELECT doc_id FROM documents)"),
+    *((f"{table} rows of documents that are not stored",
+       f"DELETE FROM {table} WHERE doc_id NOT IN (SELECT doc_id FROM documents)")
+      for table in ("bands", "signatures", "links", "evidence")),
+    ("origins of clusters that do not exist",
+     "DELETE FROM origins WHERE cluster_id NOT IN (SELECT cluster_id FROM clusters)"
+     " AND cluster_id NOT IN (SELECT doc_id FROM documents)"),
+)
+
+
+def repair(db: str) -> list[str]:
+    """Fix what :func:`check` finds that can be fixed without a rescan; what was done, a line each.
+
+    Deletes the rows that refer to documents no longer stored (what a
+    ``DELETE FROM documents`` through ``sql --write`` leaves), then rebuilds
+    every cluster and origin from the stored matches, as ``recluster`` does.
+    Duplicate documents and articles missing their signature or bands are not
+    repaired: ``forget`` those pages and scan them again.
+    """
+    from ..match.bandindex import BandIndex
+    from .rejudge import rejudge
+    from .snapshot import writing
+
+    done = []
+    with writing(db, "check --fix"), Store.open(db) as store:
+        with store.transaction():
+            for label, sql in _ORPHANS:
+                count = store.con.execute(sql.replace("DELETE FROM", "SELECT count(*) FROM", 1)).fetchall()[0][0]
+                if count:
+                    store.con.execute(sql)
+                    done.append(f"deleted {count} {label}")
+    if any(line.endswith("bands rows of documents that are not stored") for line in done):
+        BandIndex.discard(db)  # the next scan rebuilds it from the table
+    rebuilt = rejudge(db, {})
+    done.append(f"rebuilt clusters and origins from the stored matches: clusters {rebuilt.clusters_before} -> "
+                f"{rebuilt.clusters_after}")
+    return done

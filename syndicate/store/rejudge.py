@@ -24,7 +24,7 @@ from ..match.scores import GRADED_KINDS, RELATED, Scores, kind_of
 from ..settings import Settings
 from ..sqlutil import registered
 from .database import Store
-from .lock import WriteLock
+from .snapshot import writing
 
 SCORED_SQL = """
 SELECT doc_a, doc_b, kind, similarity, containment, shared, trigram_containment, trigram_coverage,
@@ -63,7 +63,7 @@ def rejudge(db: str | os.PathLike[str], changes: dict[str, object]) -> RejudgeSu
         raise SettingsMismatchError(f"{', '.join(fixed)} cannot change after the first scan (fingerprint settings)")
     started = time.monotonic()
     summary = RejudgeSummary()
-    with WriteLock(str(db), "recluster"), Store.open(db) as store:
+    with writing(db, "recluster"), Store.open(db) as store:
         settings = store.settings.replace(**changes)
         con = store.con
         summary.settings = {k: getattr(settings, k) for k in Settings.VERDICT_KEYS}

@@ -1,7 +1,8 @@
 """``syndicate export``: the results as files, and a deduplicated corpus for dataset builders.
 
 One file per table or view, in Parquet, CSV or JSON Lines, written by DuckDB's
-own ``COPY`` (types kept in Parquet; ISO timestamps in CSV and JSON Lines).
+own ``COPY`` (types kept in Parquet; in CSV and JSON Lines times are ISO 8601
+UTC to the second, ``2026-12-05T03:12:44Z``, as every command prints them).
 ``corpus`` holds one page per article: each cluster's representative (its
 origin page when that was crawled, else its longest member) and every article
 that matched nothing.
@@ -24,8 +25,11 @@ from .query import FILTERED_SYNDICATION_SQL, chain_table, check_filters, is_unfi
 from ..sqlutil import copy_to, registered
 from ..store.database import Store
 
-FORMATS = {"parquet": ("parquet", "(FORMAT parquet)"), "csv": ("csv", "(FORMAT csv, HEADER)"),
-           "jsonl": ("jsonl", "(FORMAT json)")}
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+"""Times in CSV and JSON Lines: ISO 8601 UTC to the second, as every command prints them."""
+FORMATS = {"parquet": ("parquet", "(FORMAT parquet)"),
+           "csv": ("csv", f"(FORMAT csv, HEADER, TIMESTAMPFORMAT '{TIMESTAMP_FORMAT}')"),
+           "jsonl": ("jsonl", f"(FORMAT json, TIMESTAMPFORMAT '{TIMESTAMP_FORMAT}')")}
 
 # one page per article: the cluster's crawled origin, else its longest member (the smallest doc_id on a tie);
 # {parts} gives each clustered page the article it belongs to (its cluster, unless filters split it)

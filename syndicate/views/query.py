@@ -34,13 +34,13 @@ from typing import Iterator, Sequence
 
 import pyarrow as pa
 
-from ..errors import NotFoundError, SyndicateError
+from ..errors import SyndicateError
 from ..fingerprint.minhash import overlap, shingle_hashes
 from ..match.cluster import components
-from ..read.urls import normalize_url
 from ..settings import CLUSTERABLE, QueryDefaults, load_config
 from ..sqlutil import registered
 from ..store.database import Store
+from ..store.lookup import find_document, url_variants  # noqa: F401 - url_variants: part of this module's API
 
 ALL_KINDS: tuple[str, ...] = CLUSTERABLE
 """Every kind a stored match can have: duplicate, partial, rewrite, alias, related, template."""
@@ -186,31 +186,6 @@ class Copy:
     """Share of the smaller text's word trigrams found in the other; None without a stored match."""
     in_cluster: bool = True
     """Whether the page is in the cluster of the page asked about (else a direct match of another kind)."""
-
-
-def url_variants(url: str) -> list[str]:
-    """The URL as given, as stored (normalised: tracking parameters, fragment, default port dropped), and
-    the spellings crawls differ on (scheme, www., trailing slash) of both."""
-    variants: list[str] = []
-    for given in dict.fromkeys((url.strip(), normalize_url(url))):
-        variants.extend(v for v in [given] if v not in variants)
-        rest = given.split("://", 1)[1] if "://" in given else given
-        for scheme in ("https://", "http://"):
-            for host in (rest, rest[4:] if rest.startswith("www.") else "www." + rest):
-                for tail in (host, host.rstrip("/") if host.endswith("/") else host + "/"):
-                    candidate = scheme + tail
-                    if candidate not in variants:
-                        variants.append(candidate)
-    return variants
-
-
-def find_document(store: Store, url: str) -> int:
-    """doc_id of the page stored under ``url`` (or an obvious variant of it)."""
-    for candidate in url_variants(url):
-        row = store.con.execute("SELECT doc_id FROM documents WHERE url = ? LIMIT 1", [candidate]).fetchall()
-        if row:
-            return int(row[0][0])
-    raise NotFoundError(f"{url} is not in {store.path}; scan the page first or check the URL")
 
 
 def copies(store: Store, url: str, kinds: str | Sequence[str] | None = None,
