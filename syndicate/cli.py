@@ -93,6 +93,10 @@ class _Group(click.Group):
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:  # Ctrl-C: the transaction in progress is rolled back, the lock released
             _interrupted(ctx)
+        except BrokenPipeError:  # the reader of stdout went away (| head): stop quietly, as cat and grep do
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+            ctx.exit(128 + signal.SIGPIPE)
         except Exception as exc:
             if _INTERRUPTED.is_set():  # DuckDB turns Ctrl-C in a query into its own error
                 _interrupted(ctx)
@@ -210,7 +214,8 @@ def scan_command(
         try:
             from .engines.spark import scan_spark
         except ImportError as exc:
-            raise SyndicateError(f"--engine spark needs pyspark ({exc}); pip install 'syndicate[spark]'") from None
+            raise SyndicateError(f"--engine spark needs pyspark ({exc}); install it with pip install 'pyspark>=4.0' "
+                                  "(in a clone: pip install -e '.[spark]')") from None
         summary = scan_spark(paths, db, settings=settings, master=master, batch_size=batch_size, include=include,
                              exclude=exclude, allow_empty=allow_empty, **limits)
     else:
@@ -522,13 +527,13 @@ def diff_command(url_a: str, url_b: str, db: str, html_out: str | None) -> None:
     from .views.diff import diff_articles, render_html, render_terminal
     from .store.database import Store
 
+    from .store.lookup import find_document
+
     with latest(db) as store:
         pages = []
-        for url in (url_a, url_b):
-            rows = store.con.execute("SELECT url, title, text FROM documents WHERE url = ?", [url]).fetchall()
-            if not rows:
-                raise NotFoundError(f"{url} is not in {db}; 'syndicate sql \"SELECT url FROM documents\"' lists what is")
-            pages.append(rows[0])
+        for url in (url_a, url_b):  # in any spelling copies and origin accept
+            doc_id = find_document(store, url)
+            pages.append(store.con.execute("SELECT url, title, text FROM documents WHERE doc_id = ?", [doc_id]).fetchall()[0])
         k = store.settings.shingle_size
     result = diff_articles(pages[0][2] or "", pages[1][2] or "", k)
     click.echo(f"similarity {result.similarity:.3f}, containment {result.containment:.3f}")
@@ -537,7 +542,7 @@ def diff_command(url_a: str, url_b: str, db: str, html_out: str | None) -> None:
         click.echo(printable(f"== {label}: {url} ({title or 'no title'}): {side.shared_share:.0%} in shared passages"))
         click.echo(render_terminal(side, lambda s: click.style(s, fg="green", bold=True)))
     if html_out:
-        Path(html_out).write_text(render_html(result, pages[0][0], pages[1][0]), encoding="utf-8")
+        write_file(html_out, render_html(result, pages[0][0], pages[1][0]))
         click.echo(f"\nwrote {html_out}", err=True)
 
 
@@ -560,7 +565,7 @@ def report_command(db: str, since: str | None, out: str, kinds: str | None, min_
     filters = query_filters(config_path, kinds, min_similarity)
     with latest(db) as store:
         page = report(store, parse_age(since) if since else None, filters.kinds, filters.min_similarity)
-    Path(out).write_text(page, encoding="utf-8")
+    write_file(out, page)
     click.echo(f"wrote {out} ({len(page) // 1024} KiB)")
 
 
@@ -701,6 +706,15 @@ def latest(db: str, sandbox: bool = True) -> Iterator[Store]:
         click.echo(printable(f"note: {reading.describe()}: {reading.busy}"), err=True)
     with store:
         yield store
+
+
+def write_file(path: str, text: str) -> None:
+    """Write an output file, making its folder; a path that cannot be written is a one-line error."""
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise SyndicateError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def table_width(max_width: int | None) -> int:

@@ -620,3 +620,12 @@ def test_both_modes_fill_the_same_document_columns(both_modes):
     assert filled(quick, "language") >= 0.8 * len(quick) and filled(quick, "author") >= 0.7 * len(quick)
     assert sum(bool(doc.get("evidence")) for doc in quick.values()) >= 8
 
+
+
+@pytest.mark.parametrize("folder, language", [("therealdeal.com", "en"), ("gto-normativy.ru", "ru"),
+                                              ("remember8090.it", "it"), ("jpost.com", None)])
+def test_both_modes_take_the_language_the_page_declares(folder, language):
+    """<html lang="en-US"> is "en" in either mode; a page that declares none has none."""
+    page = next(iter(read_paths([SAMPLE_CORPUS / folder])))
+    assert fast.extract(page).language == language
+    assert article.extract(page).language == language

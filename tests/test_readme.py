@@ -22,3 +22,13 @@ def test_ci_runs_the_readme_test_line_verbatim():
     _, tests = quickstart_lines()
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert tests in ci
+
+
+def test_install_instructions_name_this_project():
+    """'syndicate' on PyPI is another project: no instruction may install it."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'^name = "syndicate-news"', pyproject, re.M)
+    texts = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "syndicate").rglob("*.py"))]
+    for path in texts:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"pip install ['\"]?syndicate(\[|\s|['\"]|$)", text, re.M), path

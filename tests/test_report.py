@@ -79,3 +79,16 @@ def test_report_opens_in_headless_chromium_offline_without_console_errors(report
     console = [line for line in done.stderr.splitlines() if "CONSOLE" in line]
     assert console == []
     assert "net::ERR" not in done.stderr  # nothing tried to load
+
+
+def test_one_old_origin_does_not_stretch_the_lag_axis():
+    from syndicate.views.report import lag_range
+
+    lags = [0.5, 1.0, 2.0, 3.5, 5.0, 6.0, 8.0, 12.0, 20.0, 30.0] * 3 + [25_000.0]
+    shown, cap, beyond = lag_range(lags)
+    assert cap == 30 and beyond == 1  # the 95th percentile, not the old origin's 25,000 h
+    assert max(shown) == 30 and len(shown) == len(lags)
+    days = [float(h) for h in range(0, 200, 5)] + [9_000.0, 12_000.0]
+    shown, cap, beyond = lag_range(days)
+    assert cap % 24 == 0 and cap < 9_000 and beyond == 2  # past 48 h the axis ends on a whole day
+    assert lag_range([4.0, 4.0, 4.0]) == ([4.0, 4.0, 4.0], 4.0, 0)

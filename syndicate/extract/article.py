@@ -5,7 +5,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from urllib.parse import urljoin, urlsplit
@@ -239,6 +239,33 @@ def _long_tag_starts(html: str | bytes, long_tag: re.Pattern) -> Iterator[int]:
         position += len(run) + 1
 
 
+_LANGUAGE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{2,8})*$")
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_LANGUAGE_META = {"og:locale", "content-language", "language", "dc.language"}
+
+
+def language_code(values: Iterable[str | None]) -> str | None:
+    """The first well-formed language tag among ``values`` (``<html lang>``, then the metadata), as its primary
+    subtag: "en-US" and "en_GB" are "en"."""
+    for value in values:
+        if value:
+            m = _LANGUAGE.match(value.strip().lower().split(",")[0].strip())
+            if m:
+                return m.group(1)
+    return None
+
+
+def _declared_language(tree: object) -> str | None:
+    """The language an lxml page declares: ``<html lang>``, ``xml:lang``, then content-language/og:locale metas."""
+    root = tree.getroottree().getroot() if hasattr(tree, "getroottree") else tree
+    values = [root.get("lang"), root.get(_XML_LANG), root.get("xml:lang")]
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("http-equiv") or "").strip().lower()
+        if key in _LANGUAGE_META:
+            values.append(meta.get("content"))
+    return language_code(values)
+
+
 def page_url(page: Page) -> tuple[str, str | None]:
     """The page's URL and its canonical link.
 
@@ -320,7 +347,7 @@ def extract(page: Page, fast: bool = False) -> Article:
         author=_clean(doc.author),
         sitename=clean_publisher(_clean(doc.sitename)),
         published_at=_published(doc.date) or _plausible(page.published_at),
-        language=_clean(doc.language),
+        language=language_code([_clean(doc.language)]) or _declared_language(tree),
         links=links,
         evidence=tuple(evidence + credits(text)),
         **base,

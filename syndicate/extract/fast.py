@@ -96,7 +96,7 @@ from resiliparse.parse.encoding import bytes_to_str, detect_encoding
 from resiliparse.parse.html import HTMLTree, NodeType
 
 from .article import (MAX_ATTRIBUTES, Article, ExtractionError, Link, _DATE_PARAMS, _clean, _clean_text, _identity,
-                      _plausible, _published, attribute_bomb, content_hash, domain_of)
+                      _plausible, _published, attribute_bomb, content_hash, domain_of, language_code)
 from .evidence import (_SKIP_ANCESTORS, Evidence, canonical_elsewhere, clean_publisher, credits, link_evidence,
                        site_of, source_candidate)
 from .walls import judge_text
@@ -454,7 +454,6 @@ _BYLINES = ("[class*=author-name], [class*=authorName], [class*=AuthorName]",
             'a[href*="/author/"]')
 """Byline elements, the most specific first (trafilatura's author XPaths, in short)."""
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
-_LANGUAGE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{2,8})*$")
 
 
 class _Meta:
@@ -589,12 +588,7 @@ class _Meta:
         root = doc.document_element  # type: ignore[attr-defined]
         values = [root.get_attribute("lang"), root.get_attribute("xml:lang")] if root is not None else []
         values += [names.get("og:locale"), names.get("content-language"), names.get("language"), names.get("dc.language")]
-        for value in values:
-            if value:
-                m = _LANGUAGE.match(value.strip().lower().split(",")[0].strip())
-                if m:
-                    return m.group(1)
-        return None
+        return language_code(values)
 
 
 def _strip_site(title: str) -> str:

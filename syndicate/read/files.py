@@ -262,12 +262,10 @@ def walk(top: Path, selection: Selection | None = None) -> Iterator[Path | ReadE
             elif has_suffix(path, ALL_SUFFIXES):
                 yield path
             else:
-                try:
-                    reason = not_a_page(path)
-                except OSError as exc:
-                    yield ReadError(source_name(path), "", f"cannot read file: {_why(exc)}")
-                    continue
-                if reason is None:
+                reason = _judged_by_content(path)
+                if isinstance(reason, ReadError):
+                    yield reason
+                elif reason is None:
                     yield path
                 else:
                     selection.skipped[reason] += 1
@@ -352,15 +350,21 @@ def _read_file(path: Path, progress: InputProgress | None, max_page_bytes: int) 
 
         yield from read_warc(path, max_page_bytes)
     else:
-        try:
-            reason = not_a_page(path)
-        except OSError as exc:
-            yield ReadError(source_name(path), "", f"cannot read file: {_why(exc)}")
-            return
-        if reason is None:  # an HTML page under a crawler's name: index.php, story.shtml, page?p=2
+        reason = _judged_by_content(path)
+        if isinstance(reason, ReadError):
+            yield reason
+        elif reason is None:  # an HTML page under a crawler's name: index.php, story.shtml, page?p=2
             yield from read_html_file(path, max_page_bytes)
         else:
             yield ReadError(source_name(path), "", f"{reason}; expected an HTML page, .jsonl or .warc (optionally .gz)")
+
+
+def _judged_by_content(path: Path) -> str | ReadError | None:
+    """For a file whose name says nothing: None when it is an HTML page, else why not, or the error opening it."""
+    try:
+        return not_a_page(path)
+    except OSError as exc:
+        return ReadError(source_name(path), "", f"cannot read file: {_why(exc)}")
 
 
 def read_paths(paths: Iterable[str | os.PathLike[str]], progress: InputProgress | None = None,

@@ -38,7 +38,7 @@ class Removal:
     matches: int
     clusters_before: int
     clusters_after: int
-    what: str  # "pages last seen before 2026-09-06 03:12 UTC", "1 URL", "the domain nypost.com"
+    what: str  # "last seen before 2026-09-06T03:12:00Z", "1 URL", "the domain nypost.com"
     dry_run: bool = False
     first_seen: datetime | None = None  # the range of the pages' first_seen, for a dry run to show
     last_seen: datetime | None = None
@@ -73,7 +73,7 @@ def prune(db: str | os.PathLike[str], older_than: timedelta, now: datetime | Non
     """
     cutoff = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(tzinfo=None) - older_than
     return _remove(db, "prune", "SELECT doc_id FROM documents WHERE last_seen < ?", [cutoff],
-                   f"last seen before {cutoff:%Y-%m-%d %H:%M} UTC", dry_run, refuse_all=not (allow_all or dry_run))
+                   f"last seen before {cutoff:%Y-%m-%dT%H:%M:%SZ}", dry_run, refuse_all=not (allow_all or dry_run))
 
 
 def forget(db: str | os.PathLike[str], urls: Sequence[str] = (), domains: Sequence[str] = (),

@@ -109,7 +109,10 @@ def _figures(data: dict) -> dict[str, str]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from matplotlib.ticker import MaxNLocator
+
     plt.rcParams.update({"svg.fonttype": "path", "svg.hashsalt": "syndicate", "font.size": 9})
+    counts = MaxNLocator(integer=True)  # counts have no half ticks
     out = {}
 
     fig, ax = plt.subplots(figsize=(7, 2.6))
@@ -119,6 +122,7 @@ def _figures(data: dict) -> dict[str, str]:
         ax.bar(x, [r[3] for r in runs], label="new pages", color="#8fb3d9")
         ax.plot(x, [r[5] for r in runs], marker="o", color="#c0392b", label="new matches")
         ax.set_xlabel("run")
+        ax.yaxis.set_major_locator(counts)
         ax.legend(frameon=False)
     else:
         ax.text(0.5, 0.5, "no runs in this period", ha="center", va="center", transform=ax.transAxes)
@@ -132,6 +136,7 @@ def _figures(data: dict) -> dict[str, str]:
         if rows:
             names = [r[0] for r in rows][::-1]
             ax.barh(names, [r[1] for r in rows][::-1], color="#5d8aa8")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         else:
             ax.text(0.5, 0.5, "no copies in this period", ha="center", va="center", transform=ax.transAxes)
         ax.set_title(title)
@@ -141,8 +146,13 @@ def _figures(data: dict) -> dict[str, str]:
     fig, ax = plt.subplots(figsize=(5, 2.8))
     lags = data["lags"]
     if lags:
-        ax.hist(lags, bins=min(30, max(5, len(lags))), color="#7a9e7e")
-        ax.set_xlabel("hours after the origin")
+        shown, cap, beyond = lag_range(lags)
+        ax.hist(shown, bins=min(30, max(5, len(lags))), color="#7a9e7e")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        label = "hours after the origin"
+        if beyond:
+            label += f" (the last bar also holds {beyond} cop{'ies' if beyond != 1 else 'y'} later than {cap:g} h)"
+        ax.set_xlabel(label)
     else:
         ax.text(0.5, 0.5, "no dated copies in this period", ha="center", va="center", transform=ax.transAxes)
     ax.set_title("Repost lag")
@@ -153,9 +163,39 @@ def _figures(data: dict) -> dict[str, str]:
     return out
 
 
+def lag_range(lags: list[float]) -> tuple[list[float], float, int]:
+    """The lags to draw, the cap of the axis and how many lags lie beyond it.
+
+    One origin years older than its copies would stretch the axis to tens of
+    thousands of hours and squash every other bar into the first: the axis
+    ends at the 95th percentile (rounded up to a whole day past 48 h), and
+    the lags beyond it are drawn in the last bar and counted in the label.
+    """
+    ordered = sorted(lags)
+    cap = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+    cap = math.ceil(cap / 24) * 24 if cap > 48 else math.ceil(cap) if cap > 0 else cap
+    if cap <= ordered[0] or ordered[-1] <= cap:
+        return lags, ordered[-1], 0
+    return [min(x, cap) for x in lags], cap, sum(x > cap for x in lags)
+
+
+GRAPH_DOMAINS = 24
+"""Most domains drawn in the who-copies-whom graph (those in the most copies): more labels would overlap."""
+
+
 def _graph(plt, edges: list[tuple[str, str, int]]) -> str:
-    """Domains on a circle, an arrow from each reposter to its origin, as thick as the copies."""
-    fig, ax = plt.subplots(figsize=(6, 6))
+    """Domains on a circle, an arrow from each reposter to its origin, as thick as the copies.
+
+    Only the GRAPH_DOMAINS domains in the most copies are drawn; labels stand
+    outside the circle, turned along their radius, so neighbours do not overlap.
+    """
+    weight: dict[str, int] = {}
+    for a, b, n in edges:
+        weight[a] = weight.get(a, 0) + n
+        weight[b] = weight.get(b, 0) + n
+    kept = set(sorted(weight, key=lambda d: (-weight[d], d))[:GRAPH_DOMAINS])
+    edges = [(a, b, n) for a, b, n in edges if a in kept and b in kept]
+    fig, ax = plt.subplots(figsize=(6.5, 6.5))
     ax.set_axis_off()
     ax.set_title("Who copies whom (reposter → origin)")
     nodes = sorted({d for a, b, _ in edges for d in (a, b)})
@@ -174,9 +214,12 @@ def _graph(plt, edges: list[tuple[str, str, int]]) -> str:
                                 "shrinkA": 12, "shrinkB": 12})
     for name, (x, y) in where.items():
         ax.plot([x], [y], "o", color="#c0392b")
-        ax.text(x * 1.12, y * 1.12, name, ha="center", va="center", fontsize=8)
-    ax.set_xlim(-1.6, 1.6)
-    ax.set_ylim(-1.4, 1.4)
+        angle = math.degrees(math.atan2(y, x))
+        left = x < -1e-9
+        ax.text(x * 1.08, y * 1.08, name, ha="right" if left else "left", va="center", fontsize=7,
+                rotation=angle - 180 if left else angle, rotation_mode="anchor")
+    ax.set_xlim(-2.1, 2.1)
+    ax.set_ylim(-2.1, 2.1)
     svg = _svg(fig)
     plt.close(fig)
     return svg
