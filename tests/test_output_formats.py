@@ -142,3 +142,10 @@ def test_export_writes_times_in_the_same_format(db, tmp_path):
     assert rows and all(TIMESTAMP.match(r["first_seen"]) for r in rows)
     records = [json.loads(line) for line in (tmp_path / "jsonl" / "documents.jsonl").read_text().splitlines()]
     assert records and all(TIMESTAMP.match(r["last_seen"]) for r in records)
+
+
+def test_repeated_column_names_lose_no_column(db):
+    q = "SELECT d.doc_id, m.doc_a AS doc_id, 3 AS doc_id FROM documents d JOIN matches m ON m.doc_a = d.doc_id LIMIT 1"
+    row = json.loads(run("sql", q, "--db", db, "--format", "json").stdout)[0]
+    assert list(row) == ["doc_id", "doc_id_1", "doc_id_2"] and row["doc_id_2"] == 3
+    assert run("sql", q, "--db", db, "--format", "csv").stdout.splitlines()[0] == "doc_id,doc_id_1,doc_id_2"

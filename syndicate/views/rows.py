@@ -85,6 +85,20 @@ def cell(value: Any, max_width: int | None = None, digits: int | None = None) ->
     return text
 
 
+def unique_names(columns: Sequence[str]) -> list[str]:
+    """Column names made distinct (``a``, ``a_1``): a JSON object or a CSV header would otherwise lose a column."""
+    seen: set[str] = set()
+    names = []
+    for name in columns:
+        unique, n = name, 0
+        while unique in seen:
+            n += 1
+            unique = f"{name}_{n}"
+        seen.add(unique)
+        names.append(unique)
+    return names
+
+
 def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, max_width: int | None = None,
                 digits: int | None = None) -> str:
     """Rows as an aligned text table, CSV or JSON (one array of objects, ``[]`` when there are none).
@@ -93,6 +107,7 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str,
     floats in a table (None: as stored). CSV and JSON always carry the
     values whole.
     """
+    columns = unique_names(columns)
     if fmt == "json":
         return json.dumps([{c: json_value(v) for c, v in zip(columns, row)} for row in rows],
                           ensure_ascii=False, indent=2) + "\n"
