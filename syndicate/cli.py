@@ -505,7 +505,7 @@ def runs_command(db: str, limit: int, fmt: str) -> None:
     from .store.database import Store
 
     columns = ["run_id", "started_at", "finished_at", "status", "seconds", "pages_read", "pages_new", "pages_changed",
-               "pages_unchanged", "pages_failed", "new_matches", "clusters", "paths"]
+               "pages_unchanged", "pages_failed", "files_skipped", "new_matches", "clusters", "paths"]
     with latest(db) as store:
         rows = store.con.execute(
             f"SELECT {', '.join(columns)} FROM runs ORDER BY run_id DESC LIMIT ?", [limit]).fetchall()
