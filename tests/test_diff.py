@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import shutil
 
 import pytest
@@ -77,3 +79,28 @@ def test_cli_diff_prints_figures_and_writes_escaped_html(db, tmp_path):
     assert "<script" not in page and "http" not in page.split("<body>")[0]  # no script, nothing fetched
     missing = CliRunner().invoke(cli, ["diff", CNN, "https://nowhere.example/", "--db", str(db)])
     assert missing.exit_code == 1 and "is not in" in missing.output
+
+
+def test_diff_takes_url_variants_and_makes_the_html_folder(db, tmp_path):
+    variant = CNN.replace("https://www.", "http://")
+    out = tmp_path / "new" / "folder" / "diff.html"
+    result = CliRunner().invoke(cli, ["diff", variant, TRUNCATED.rstrip("/"), "--db", str(db), "--html", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("similarity ") and out.exists()
+    missing = CliRunner().invoke(cli, ["diff", "https://example.org/none", CNN, "--db", str(db)])
+    assert missing.exit_code == 1 and missing.stderr.startswith("error: https://example.org/none is not in")
+    unwritable = CliRunner().invoke(cli, ["diff", CNN, TRUNCATED, "--db", str(db), "--html", "/proc/diff.html"])
+    assert unwritable.exit_code == 2 and unwritable.stderr.startswith("error: cannot write /proc/diff.html")
+
+
+def test_output_into_a_pipe_closed_early_ends_quietly(db):
+    """`syndicate diff A B | head -1`: the reader goes away. No traceback and no message; the status is 141 (what a
+    shell shows for SIGPIPE) when a write met the closed pipe, 0 when everything fit in the pipe before it closed,
+    never click's bare 1."""
+    for args in (["diff", CNN, REPOST], ["sql", "SELECT range AS n FROM range(300000)"]):
+        proc = subprocess.Popen([sys.executable, "-m", "syndicate", *args, "--db", str(db)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout.readline()
+        proc.stdout.close()  # as head does after its line
+        _, err = proc.communicate(timeout=120)
+        assert err == b"" and proc.returncode in (0, 141), (args, proc.returncode, err)
