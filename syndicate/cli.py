@@ -11,7 +11,7 @@ import signal
 import sys
 import threading
 import time
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
@@ -20,7 +20,7 @@ import click
 from . import __version__
 from .views.display import printable
 from .views.rows import format_rows, json_value
-from .errors import NotFoundError, SyndicateError
+from .errors import SyndicateError
 
 if TYPE_CHECKING:
     from .engines.local import ScanSummary
