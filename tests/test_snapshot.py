@@ -19,7 +19,7 @@ from syndicate import scan
 from syndicate.cli import cli
 from syndicate.store.database import Store
 from syndicate.store.schema import TABLES
-from syndicate.store.snapshot import current, open_latest, publish, snapshot_path
+from syndicate.store.snapshot import Publisher, current, open_latest, publish, snapshot_path
 
 # A real scan in its own process that stops after its first matching round, once it has published a snapshot
 # (SYNDICATE_SNAPSHOT_INTERVAL=0: after every round), holding the database until its stdin closes.
@@ -157,3 +157,16 @@ def test_snapshots_can_be_turned_off(tmp_path):
     assert done.returncode == 0, done.stderr
     assert db.exists() and not snapshot_path(db).exists()
     assert json.loads(run("sql", "SELECT count(*) AS n FROM documents", "--db", db, "--format", "json").stdout)[0]["n"] == 2
+
+
+def test_publishing_during_a_scan_keeps_to_a_tenth_of_its_time(tmp_path):
+    db = tmp_path / "syndicate.duckdb"
+    scan([SAMPLE_CORPUS / "cnn.com"], db, workers=1)
+    publisher = Publisher(db, interval=0)
+    assert publisher.due()
+    publisher.publish()
+    assert publisher.published == 1 and current(db)
+    publisher.cost = 3600.0  # as if the copy had taken an hour: the next one waits ten
+    assert not publisher.due()
+    publisher.last -= 36_000
+    assert publisher.due()

@@ -162,21 +162,30 @@ def writing(db: str | os.PathLike[str], command: str) -> Iterator[None]:
         publish(db)
 
 
+PUBLISHING_SHARE = 0.1
+"""Most of a scan's time spent publishing snapshots during it: a copy of a large database takes minutes."""
+
+
 class Publisher:
-    """Publishes during a scan at most every ``interval`` seconds (after a matching round), and once at the end."""
+    """Publishes during a scan after a matching round: at most every ``interval`` seconds, and no more often than
+    keeps the copies under PUBLISHING_SHARE of the scan's time (a copy that took 30 s waits 300 s for the next)."""
 
     def __init__(self, db: str | os.PathLike[str], interval: float = SNAPSHOT_INTERVAL) -> None:
         self.db, self.interval = db, interval
         self.last = time.monotonic()
+        self.cost = 0.0  # seconds the last publication took
         self.published = 0
 
     def due(self) -> bool:
-        return SNAPSHOTS and time.monotonic() - self.last >= self.interval
+        wait = max(self.interval, self.cost / PUBLISHING_SHARE)
+        return SNAPSHOTS and time.monotonic() - self.last >= wait
 
     def publish(self) -> None:
+        started = time.monotonic()
         if publish(self.db) is not None:
             self.published += 1
         self.last = time.monotonic()
+        self.cost = self.last - started
 
 
 def current(db: str | os.PathLike[str]) -> bool:
