@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
@@ -210,22 +211,22 @@ def scan_command(
     })
     settings = _requested_settings(db, overrides)
     limits = dict(max_page_bytes=int(max_page_mb * 2**20), page_timeout=page_timeout or None, fast=mode == "fast")
+    chosen = dict(include=include, exclude=exclude, allow_empty=allow_empty)
     if engine == "spark":
         try:
             from .engines.spark import scan_spark
         except ImportError as exc:
             raise SyndicateError(f"--engine spark needs pyspark ({exc}); install it with pip install 'pyspark>=4.0' "
                                   "(in a clone: pip install -e '.[spark]')") from None
-        summary = scan_spark(paths, db, settings=settings, master=master, batch_size=batch_size, include=include,
-                             exclude=exclude, allow_empty=allow_empty, **limits)
+        run = partial(scan_spark, master=master)
     else:
-        progress = None if quiet else _Progress(sys.stderr.isatty(), log_interval)
-        try:
-            summary = scan(paths, db, settings=settings, workers=workers, batch_size=batch_size, on_batch=progress,
-                           include=include, exclude=exclude, allow_empty=allow_empty, **limits)
-        finally:
-            if progress:
-                progress.done()
+        run = partial(scan, workers=workers)
+    progress = None if quiet else _Progress(sys.stderr.isatty(), log_interval)
+    try:
+        summary = run(paths, db, settings=settings, batch_size=batch_size, on_batch=progress, **chosen, **limits)
+    finally:
+        if progress:
+            progress.done()
     if parquet_out:
         with Store.open(db, read_only=True) as store:
             store.export_parquet(parquet_out)

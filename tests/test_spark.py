@@ -83,9 +83,12 @@ def test_cli_engine_spark(spark, tmp_path):
     from syndicate.cli import cli
 
     result = CliRunner().invoke(cli, ["scan", str(ROOT / "sample_corpus" / "cnn.com"), "--engine", "spark",
-                                      "--master", "local[2]", "--db", str(tmp_path / "cli.duckdb")])
+                                      "--master", "local[2]", "--db", str(tmp_path / "cli.duckdb"),
+                                      "--log-interval", "0"])
     assert result.exit_code == 0, result.output[-2000:]
-    assert result.output.splitlines()[-1].startswith("2 pages read (2 new")
+    assert result.stdout.splitlines()[-1].startswith("2 pages read (2 new")
+    progress = [line for line in result.stderr.splitlines() if " scan: " in line]  # not a terminal: log lines
+    assert progress and progress[-1].split(" scan: ")[1].startswith("2 pages read, 2 done (2 extracted")
 
 
 def test_uris_spark_reads_give_the_same_articles_and_matches(spark, tmp_path):

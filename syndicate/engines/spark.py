@@ -23,7 +23,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from ..errors import EmptyInputError, InputError
 from ..extract.article import content_hash
@@ -251,12 +251,15 @@ def scan_spark(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     allow_empty: bool = False,
+    on_batch: Callable[[ScanSummary], None] | None = None,
 ) -> ScanSummary:
     """Scan like :func:`syndicate.scan`, with the heavy stages on Spark.
 
     ``include``/``exclude`` choose the files of local folders and
     ``allow_empty`` accepts a scan with no page, as in a local scan; files
-    Spark lists at a URI are chosen by their names alone.
+    Spark lists at a URI are chosen by their names alone. ``on_batch`` gets
+    the summary, updated in place, once the inputs are listed, after each
+    stored batch and around each matching round (its bytes are not counted).
 
     ``paths`` are local files or folders the executors can read at the same
     paths (a shared filesystem, or one machine with ``local[*]``), or URIs
@@ -275,6 +278,8 @@ def scan_spark(
                       key=lambda s: (s.file, s.record))
         todo = _decide(store, seen, summary)
         summary.files_skipped = dict(selection.skipped)
+        report = on_batch or (lambda _: None)
+        report(summary)
         if summary.pages_read == 0 and not allow_empty:
             raise EmptyInputError(_nothing_found(paths, selection))
         wanted = spark.sparkContext.broadcast({(s.file, s.record) for s in todo})
@@ -297,13 +302,25 @@ def scan_spark(
                         batch.append(pending[2])
                         pending = next(results, None)
                 unmatched += _store_batch(store, batch, summary, known)
+                report(summary)
                 if unmatched >= match_every:
-                    match_pending(store, summary, known, matching)
+                    _matching_round(store, summary, known, matching, report)
                     unmatched = 0
-            match_pending(store, summary, known, matching)
+            _matching_round(store, summary, known, matching, report)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
     return summary
+
+
+def _matching_round(store: Store, summary: ScanSummary, known: Unmatched, matching: Matching,
+                    report: Callable[[ScanSummary], None]) -> None:
+    summary.matching = True
+    report(summary)
+    try:
+        match_pending(store, summary, known, matching)
+    finally:
+        summary.matching = False
+    report(summary)
 
 
 def _decide(store: Store, seen: list[Seen], summary: ScanSummary) -> list[Seen]:
