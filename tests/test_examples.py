@@ -89,3 +89,71 @@ def test_the_readme_library_example_runs_without_a_main_guard(clone, tmp_path, h
     lines = done.stdout.splitlines()
     assert lines[0].startswith("29 pages read (29 new,")  # one scan, not one per worker
     assert sum(line.startswith("29 pages read") for line in lines) == 1
+
+
+# ---- the documented commands and their output ------------------------------------------------------------------
+
+QUERY_COMMANDS = {"sql", "copies", "origin", "top"}
+DOCUMENTED = ["README.md", "docs/getting-started.md", "docs/commands.md", "docs/sql.md"]
+
+
+def documented_commands() -> list[tuple[str, str, str]]:
+    """(where, command, output) of every query command in a console block that runs on the sample database as is:
+    no other --db, no --write, no pipe, not an example of an error."""
+    found = []
+    for page in DOCUMENTED:
+        lines = (ROOT / page).read_text(encoding="utf-8").split("\n")
+        in_console, i = False, 0
+        while i < len(lines):
+            line = lines[i]
+            if line.startswith("```"):
+                in_console = line.startswith("```console") and not in_console
+                i += 1
+                continue
+            if not (in_console and line.startswith("$ syndicate ")):
+                i += 1
+                continue
+            command, j = line[2:], i + 1
+            while command.count('"') % 2 and j < len(lines):  # a quoted query over several lines
+                command += "\n" + lines[j]
+                j += 1
+            k = j
+            while k < len(lines) and not lines[k].startswith(("$ ", "```")):
+                k += 1
+            output = "\n".join(lines[j:k]).rstrip("\n")
+            words = command.split()
+            if (words[1] in QUERY_COMMANDS and not {"--db", "--write", "|"} & set(words)
+                    and not output.startswith("error:")):
+                found.append((f"{page}:{i + 1}", command, output))
+            i = k
+    return found
+
+
+COMMANDS = documented_commands()
+
+
+@pytest.fixture(scope="module")
+def sample_folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("documented")
+    (folder / "sample_corpus").symlink_to(ROOT / "sample_corpus", target_is_directory=True)
+    done = run_python(folder, ["-m", "syndicate", "scan", "sample_corpus/", "--workers", "1"])
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+def test_the_docs_show_query_commands():
+    assert len(COMMANDS) >= 12 and {where.split(":")[0] for where, _, _ in COMMANDS} == set(DOCUMENTED)
+
+
+@pytest.mark.parametrize("where, command, output", COMMANDS, ids=[where for where, _, _ in COMMANDS])
+def test_every_documented_query_prints_what_the_docs_show(sample_folder, monkeypatch, where, command, output):
+    import shlex
+
+    from click.testing import CliRunner
+
+    from syndicate.cli import cli
+
+    monkeypatch.chdir(sample_folder)
+    result = CliRunner().invoke(cli, shlex.split(command, comments=True)[1:])
+    assert result.exit_code == 0, f"{where}: {result.output}"
+    assert result.stdout.rstrip("\n") == output, where
