@@ -38,12 +38,16 @@ def python_blocks() -> list[tuple[str, str]]:
 BLOCKS = python_blocks()
 
 
-@pytest.fixture(scope="module")
-def clone(tmp_path_factory) -> Path:
+def clone_like(tmp_path_factory, name: str) -> Path:
     """A folder laid out as a clone is, for the examples' relative paths."""
-    folder = tmp_path_factory.mktemp("clone")
+    folder = tmp_path_factory.mktemp(name)
     (folder / "sample_corpus").symlink_to(ROOT / "sample_corpus", target_is_directory=True)
     return folder
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory) -> Path:
+    return clone_like(tmp_path_factory, "clone")
 
 
 def run_python(folder: Path, args: list[str], stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -134,8 +138,7 @@ COMMANDS = documented_commands()
 
 @pytest.fixture(scope="module")
 def sample_folder(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("documented")
-    (folder / "sample_corpus").symlink_to(ROOT / "sample_corpus", target_is_directory=True)
+    folder = clone_like(tmp_path_factory, "documented")
     done = run_python(folder, ["-m", "syndicate", "scan", "sample_corpus/", "--workers", "1"])
     assert done.returncode == 0, done.stderr
     return folder
